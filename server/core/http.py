@@ -1,0 +1,44 @@
+"""Reading request bodies: JSON objects for the API, form fields for pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanic import Request
+
+from server.core.errors import BadRequest, UnsupportedMediaType
+from server.core.jsonutil import loads
+
+
+def json_body(request: Request, *, allow_empty: bool = False) -> dict[str, Any]:
+    """The request's JSON object; 400 when it is malformed or not an object.
+
+    Requiring application/json also keeps plain cross-site forms (which cannot set
+    that type) from reaching the API with a browser's cookie.
+    """
+    body = request.body or b""
+    if not body.strip():
+        if allow_empty:
+            return {}
+        raise BadRequest("请求体不能为空，应为 JSON 对象")
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType("请求体应为 JSON（Content-Type: application/json）")
+    try:
+        data = loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("请求体不是有效的 JSON") from None
+    if not isinstance(data, dict):
+        raise BadRequest("请求体应为 JSON 对象")
+    return data
+
+
+def form_fields(request: Request) -> dict[str, str]:
+    """First value of each submitted form field (urlencoded or multipart)."""
+    form = request.form or {}
+    return {key: (values[0] if values else "") for key, values in form.items()}
+
+
+def query_value(request: Request, name: str) -> str | None:
+    value = request.args.get(name)
+    return value.strip() if isinstance(value, str) else None

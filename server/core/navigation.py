@@ -1,0 +1,33 @@
+"""The navigation row of each role: one table, edited when a feature adds a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models import User
+from models.enums import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+
+
+STAFF_NAV = [
+    NavItem("首页", "/"),
+    NavItem("企业信息", "/enterprise"),
+    NavItem("账号", "/account"),
+]
+
+SUPERVISION_NAV = [
+    NavItem("首页", "/"),
+    NavItem("企业", "/enterprises"),
+    NavItem("账号", "/account"),
+]
+
+
+def nav_items(user: User | None) -> list[NavItem]:
+    if user is None:
+        return []
+    return STAFF_NAV if user.role == Role.STAFF else SUPERVISION_NAV

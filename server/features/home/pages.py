@@ -1,0 +1,29 @@
+"""The home page `/`: the log-in for visitors, then each role's own home."""
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse, redirect
+
+from models import Enterprise, User
+from models.enums import Role
+from server.core.context import service_context
+from server.core.rendering import render
+
+bp = Blueprint("home_pages")
+
+
+@bp.get("/")
+async def home(request: Request) -> HTTPResponse:
+    """Visitors go to the log-in; staff see their enterprise's to-do, supervision its overview."""
+    ctx = await service_context(request)
+    user = ctx.actor
+    if user is None:
+        return redirect("/login")
+    if user.role == Role.STAFF:
+        enterprise = await Enterprise.get(id=user.enterprise_id)
+        return render(request, "home/staff.html", enterprise=enterprise)
+    stats = {
+        "enterprises": await Enterprise.all().count(),
+        "above_scale": await Enterprise.filter(above_scale=True).count(),
+        "staff_accounts": await User.filter(role=Role.STAFF, is_active=True).count(),
+    }
+    return render(request, "home/supervision.html", stats=stats)
