@@ -43,6 +43,14 @@ PAGE_BLUEPRINTS = [
 ]
 
 
+def configure_logging(level: str) -> None:
+    """Our loggers go to the root handler; Sanic's keep their own (no duplicate lines)."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("sanic.root", "sanic.error", "sanic.access", "sanic.server",
+                 "sanic.websockets"):
+        logging.getLogger(name).propagate = False
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Sanic:
     """Build the app from settings.toml + environment (+ `overrides`, for tests).
 
@@ -50,10 +58,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Sanic:
     """
     settings: Settings = load_settings(overrides)
     county = load_county(settings.county_path)
-    logging.basicConfig(level=settings.LOG_LEVEL,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
     app = Sanic(APP_NAME)
+    configure_logging(settings.LOG_LEVEL)
     app.config.update(
         {
             # The evidence-photo cap plus room for the multipart envelope; the photo cap

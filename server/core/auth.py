@@ -147,6 +147,7 @@ def set_session_cookie(response: HTTPResponse, value: str, settings: Settings) -
 
 
 def clear_session_cookie(response: HTTPResponse, settings: Settings) -> None:
-    response.delete_cookie(
+    # Through the cookie jar: only it lets a deletion match the cookie's Secure flag.
+    response.cookies.delete_cookie(
         SESSION_COOKIE, path="/", secure=settings.https, host_prefix=settings.https
     )

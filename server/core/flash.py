@@ -46,4 +46,6 @@ def pop_flash(request: Request) -> str | None:
 
 def clear_flash_if_consumed(request: Request, response: HTTPResponse) -> None:
     if getattr(request.ctx, "flash_consumed", False):
-        response.delete_cookie(FLASH_COOKIE, path="/", secure=request.app.ctx.settings.https)
+        response.cookies.delete_cookie(
+            FLASH_COOKIE, path="/", secure=request.app.ctx.settings.https
+        )

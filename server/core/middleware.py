@@ -5,6 +5,7 @@ from __future__ import annotations
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
+from server.core.errors import PayloadTooLarge
 from server.core.csrf import needs_check, set_csrf_cookie_if_new, verify_csrf
 from server.core.flash import clear_flash_if_consumed
 
@@ -43,8 +44,15 @@ def security_headers(https: bool) -> dict[str, str]:
 def register_middleware(app: Sanic) -> None:
     headers = security_headers(app.ctx.settings.https)
 
+    max_body = app.config.REQUEST_MAX_SIZE
+
     @app.on_request
-    async def check_csrf(request: Request) -> None:
+    async def check_request(request: Request) -> None:
+        # Sanic's own server refuses big bodies before reading them; this also covers
+        # ASGI servers, which do not enforce REQUEST_MAX_SIZE.
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > max_body:
+            raise PayloadTooLarge()
         if needs_check(request):
             verify_csrf(request)
 
