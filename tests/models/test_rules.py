@@ -113,3 +113,30 @@ def test_password_rules():
                      ("123456789012", "过于常见"), ("x13800000000y", "手机号")]:
         with pytest.raises(RuleError, match=why):
             check_password(bad, phone="13800000000")
+
+
+def test_certificate_validity_edges():
+    from models.rules.validity import Validity, certificate_validity
+
+    issued, expires = date(2023, 1, 10), date(2026, 1, 9)
+    assert certificate_validity(issued, expires, date(2023, 1, 9)) == Validity.NOT_YET_VALID
+    assert certificate_validity(issued, expires, date(2023, 1, 10)) == Validity.VALID
+    assert certificate_validity(issued, expires, date(2025, 10, 11)) == Validity.EXPIRING
+    assert certificate_validity(issued, expires, date(2025, 10, 10)) == Validity.VALID
+    assert certificate_validity(issued, expires, date(2026, 1, 9)).is_valid   # last day counts
+    assert certificate_validity(issued, expires, date(2026, 1, 10)) == Validity.EXPIRED
+    assert Validity.EXPIRED.label == "已过期"
+
+
+def test_milk_standard():
+    from server.core.config import PROJECT_ROOT
+    from server.core.county import load_county
+    from models.rules.milk import milk_shortfalls
+
+    standard = load_county(PROJECT_ROOT / "county" / "hulin.toml").milk_standard
+    good = dict(protein_pct=Decimal("3.2"), fat_pct=Decimal("3.8"), bacteria_per_ml=100_000,
+                somatic_cells_per_ml=200_000)
+    assert milk_shortfalls(standard, **good) == []
+    bad = milk_shortfalls(standard, protein_pct=Decimal("3.19"), fat_pct=Decimal("3.9"),
+                          bacteria_per_ml=100_001, somatic_cells_per_ml=250_000)
+    assert len(bad) == 3 and "乳蛋白率3.19%低于3.2%" in bad[0]
