@@ -55,8 +55,10 @@ test: install-dev system-deps
 test-pg: install-dev system-deps
 	TEST_ENGINE=postgres $(PY) -m pytest
 
+# Every script under bench/ prints its own figures.
 bench: install-dev
-	$(PY) scripts/bench.py
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; \
+		echo "== $$script"; $(PY) $$script || exit 1; done
 
 # A new migration after changing models: make migration NAME=add_something
 migration: install-dev
