@@ -30,7 +30,8 @@ def served(tmp_path):
 
 
 def test_real_server_serves_api_and_pages_with_workers(served):
-    with httpx.Client(base_url=served.base) as http:
+    # Generous timeouts: CI machines may be busy; a hang still fails the test.
+    with httpx.Client(base_url=served.base, timeout=30) as http:
         assert http.get("/api/v1/healthz").json() == {"status": "ok", "database": "ok"}
         r = http.post("/api/v1/session",
                       json={"phone": "13900004444", "password": "server-test-password"})
@@ -39,7 +40,7 @@ def test_real_server_serves_api_and_pages_with_workers(served):
             assert http.get("/api/v1/enterprises").status_code == 200
         page = http.get("/enterprises")
         assert page.status_code == 200 and "企业名录" in page.text
-        login = httpx.get(f"{served.base}/login")  # no cookies: the log-in page itself
+        login = httpx.get(f"{served.base}/login", timeout=30)  # no cookies: the log-in page
         css = login.text.split('href="')[1].split('"')[0]
         static = http.get(css, headers={"accept-encoding": "gzip"})
         assert static.status_code == 200

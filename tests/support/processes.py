@@ -69,6 +69,7 @@ class ServerProcess:
     def __init__(self, env: dict[str, str], log_path: Path, workers: int = 1) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.workers = workers
         self.log_path = log_path
         # Output to a file: an unread pipe fills up and blocks the workers mid-request.
         self._log = log_path.open("w")
@@ -78,18 +79,22 @@ class ServerProcess:
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, text=True,
         )
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Until every worker has said it is ready and the health check answers."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
+            ready = self.log_path.read_text().count("Worker ready")
             try:
-                if httpx.get(f"{self.base}/api/v1/healthz", timeout=1).status_code == 200:
+                if ready >= self.workers and httpx.get(
+                    f"{self.base}/api/v1/healthz", timeout=5
+                ).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError("server did not become ready")
+        raise RuntimeError(f"server did not become ready:\n{self.log_path.read_text()}")
 
     def stop(self) -> str:
         """SIGTERM, wait for a graceful exit; the server's output."""
