@@ -55,6 +55,9 @@ test: install-dev system-deps
 test-pg: install-dev system-deps
 	TEST_ENGINE=postgres $(PY) -m pytest
 
+lint: install-dev
+	$(VENV)/bin/ruff check server models qr tests scripts bench
+
 # Every script under bench/ prints its own figures.
 bench: install-dev
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; \

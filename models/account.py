@@ -50,7 +50,9 @@ class ApiToken(Model):
     """A bearer token for integrations, shown once and stored as a hash."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="api_tokens", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="api_tokens", on_delete=fields.CASCADE
+    )
     name = fields.CharField(max_length=64)
     token_hash = fields.CharField(max_length=64, unique=True)
     prefix = fields.CharField(max_length=12)

@@ -14,7 +14,6 @@ import hmac
 import secrets
 from functools import lru_cache
 
-
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 RANDOM_CHARS = 8
 TAG_CHARS = 6

@@ -20,7 +20,7 @@ async def test_wrong_method_is_405_json(client):
     (b"[1, 2]", "application/json", 400),
     (b"", "application/json", 400),
     (b'{"phone": "1"}', "text/plain", 415),
-    ("phone=1".encode(), "application/x-www-form-urlencoded", 415),
+    (b"phone=1", "application/x-www-form-urlencoded", 415),
     (b"\xff\xfe\x00", "application/json", 400),
 ])
 async def test_malformed_bodies(client, body, ctype, status):

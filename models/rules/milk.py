@@ -29,7 +29,8 @@ def milk_shortfalls(standard: MilkStandardLike, *, protein_pct: Decimal | None,
         problems.append(f"乳脂肪率{fat_pct}%低于{standard.fat_pct_min}%")
     if bacteria_per_ml is not None and bacteria_per_ml > standard.bacteria_per_ml_max:
         problems.append(f"菌落总数{bacteria_per_ml:,}/mL超过{standard.bacteria_per_ml_max:,}/mL")
-    if somatic_cells_per_ml is not None and somatic_cells_per_ml > standard.somatic_cells_per_ml_max:
+    somatic_max = standard.somatic_cells_per_ml_max
+    if somatic_cells_per_ml is not None and somatic_cells_per_ml > somatic_max:
         problems.append(
             f"体细胞数{somatic_cells_per_ml:,}/mL超过{standard.somatic_cells_per_ml_max:,}/mL")
     return problems

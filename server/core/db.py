@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate as tortoise_migrate
+from tortoise.migrations.executor import MigrationExecutor
 
 from server.core.config import PROJECT_ROOT, Settings
 
@@ -85,37 +87,30 @@ async def ping() -> bool:
     return True
 
 
-async def migrate(settings: Settings, *, quiet: bool = False) -> None:
-    """Apply every pending migration; running it again changes nothing."""
-    import os
-    import sys
-
-    # The migrations package is imported by name from the project root.
+def _importable_migrations() -> None:
+    # Tortoise imports the migrations package by name, from the project root.
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
+
+
+async def migrate(settings: Settings, *, quiet: bool = False) -> None:
+    """Apply every pending migration; running it again changes nothing."""
+    _importable_migrations()
     config = tortoise_config(settings)
 
     def progress(event: str, app_label: str, name: str) -> None:
         if not quiet and event == "apply_done":
             print(f"applied {app_label}.{name}")
 
-    cwd = os.getcwd()
     try:
-        os.chdir(PROJECT_ROOT)
         await tortoise_migrate(config=config, progress=progress)
     finally:
-        os.chdir(cwd)
         await Tortoise.close_connections()
 
 
 async def pending_migrations(settings: Settings) -> list[str]:
     """Names of migrations not yet applied (empty when the schema is current)."""
-    import sys
-
-    from tortoise.migrations.executor import MigrationExecutor
-
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
+    _importable_migrations()
     config = tortoise_config(settings)
     await Tortoise.init(config=config)
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from server.core.errors import PayloadTooLarge
 from server.core.csrf import needs_check, set_csrf_cookie_if_new, verify_csrf
+from server.core.errors import PayloadTooLarge
 from server.core.flash import clear_flash_if_consumed
 
 # No inline scripts or styles anywhere: every page works without JavaScript, and the

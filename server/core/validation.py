@@ -72,8 +72,6 @@ def text(max_length: int, what: str = "内容") -> Callable[[Any], str]:
     """A parser for free text up to max_length characters (stripped)."""
 
     def parse(raw: Any) -> str:
-        if isinstance(raw, bool | int | float) and not isinstance(raw, str):
-            raw = str(raw)
         value = str(raw).strip()
         if len(value) > max_length:
             raise RuleError(f"{what}最多{max_length}个字")

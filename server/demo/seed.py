@@ -272,7 +272,8 @@ class Seeder:
         out = []
         for issued in demo.green_food:
             # 绿色食品证书编号, e.g. LB-18-2104121234A (product class - year/month - serial)
-            number = f"LB-{rng.randint(10, 68)}-{issued[2:4]}{issued[5:7]}{rng.randint(10000000, 99999999)}A"
+            serial = rng.randint(10000000, 99999999)
+            number = f"LB-{rng.randint(10, 68)}-{issued[2:4]}{issued[5:7]}{serial}A"
             out.append(await self._certificate(enterprise, staff, "green_food", number,
                                                product, issued))
         for issued in demo.organic:

@@ -129,9 +129,9 @@ def test_certificate_validity_edges():
 
 
 def test_milk_standard():
+    from models.rules.milk import milk_shortfalls
     from server.core.config import PROJECT_ROOT
     from server.core.county import load_county
-    from models.rules.milk import milk_shortfalls
 
     standard = load_county(PROJECT_ROOT / "county" / "hulin.toml").milk_standard
     good = dict(protein_pct=Decimal("3.2"), fat_pct=Decimal("3.8"), bacteria_per_ml=100_000,

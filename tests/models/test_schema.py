@@ -18,7 +18,7 @@ async def test_every_model_change_has_a_migration(tmp_path):
         detector = MigrationAutodetector(ctx.apps, config["apps"])
         writers = await detector.changes()
     pending = [w.name for w in writers]
-    assert pending == [], f"models changed without a migration: run `make migration NAME=...`"
+    assert pending == [], "models changed without a migration: run `make migration NAME=...`"
 
 
 async def test_no_table_or_column_comment_contains_a_semicolon(app):

@@ -87,7 +87,7 @@ def postgres_reachable() -> str | None:
 
     try:
         asyncio.run(probe())
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
 

@@ -27,7 +27,8 @@ async def county(request: Request) -> HTTPResponse:
                            for i in c.industries],
             "targets": [{"key": t.key, "label": t.label, "target": t.target, "unit": t.unit,
                          "measure": t.measure, "industry": t.industry} for t in c.targets],
-            "certificate_kinds": [{"code": v, "label": lbl} for v, lbl in CertificateKind.choices()],
+            "certificate_kinds": [{"code": v, "label": lbl}
+                                  for v, lbl in CertificateKind.choices()],
             "leading_levels": [{"code": v, "label": lbl} for v, lbl in LeadingLevel.choices()],
             "platforms": [{"code": v, "label": lbl} for v, lbl in Platform.choices()],
             "event_types": [{"code": v, "label": lbl} for v, lbl in EventType.choices()],
