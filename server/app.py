@@ -12,6 +12,7 @@ from typing import Any
 
 from sanic import Blueprint, Sanic
 
+from server.core.accesslog import register_access_log
 from server.core.config import Settings, load_settings
 from server.core.county import load_county
 from server.core.db import close_db, init_db
@@ -46,6 +47,15 @@ PAGE_BLUEPRINTS = [
 def configure_logging(level: str) -> None:
     """Our loggers go to the root handler; Sanic's keep their own (no duplicate lines)."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("hulin", "server"):  # also when something else configured the root first
+        logging.getLogger(name).setLevel(level)
+    # Access lines are JSON already: print them bare.
+    access = logging.getLogger("hulin.access")
+    if not access.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.propagate = False
     for name in ("sanic.root", "sanic.error", "sanic.access", "sanic.server",
                  "sanic.websockets"):
         logging.getLogger(name).propagate = False
@@ -81,6 +91,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Sanic:
 
     register_error_handlers(app)
     register_middleware(app)
+    register_access_log(app)
     app.blueprint(Blueprint.group(*API_BLUEPRINTS, url_prefix="/api/v1"))
     for bp in PAGE_BLUEPRINTS:
         app.blueprint(bp)

@@ -71,7 +71,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     workers = args.workers or settings.WORKERS
     loader = AppLoader(factory=create_app)
     app = loader.load()
-    app.prepare(host=host, port=port, workers=workers, access_log=True, motd=False)
+    # Sanic's text access log is off: server/core/accesslog.py writes JSON lines instead.
+    app.prepare(host=host, port=port, workers=workers, access_log=False, motd=False)
     print(f"serving on http://{host}:{port} with {workers} worker(s)", flush=True)
     Sanic.serve(primary=app, app_loader=loader)
     return 0
@@ -172,6 +173,49 @@ def backup_postgres(url: str, target: Path) -> None:
         raise CommandError(f"pg_dump failed: {result.stderr.strip().splitlines()[-1:]}")
 
 
+def restore_postgres(url: str, source: Path) -> None:
+    """pg_restore a custom-format dump over the database (objects replaced)."""
+    pg_restore = shutil.which("pg_restore")
+    if pg_restore is None:
+        raise CommandError("pg_restore is not installed (apt-get install postgresql-client)")
+    parts = urlsplit(url)
+    env = dict(os.environ)
+    if parts.password:
+        env["PGPASSWORD"] = unquote(parts.password)
+    command = [
+        pg_restore, "--clean", "--if-exists", "--no-owner", "--single-transaction",
+        f"--host={parts.hostname}", f"--port={parts.port or 5432}",
+        f"--username={unquote(parts.username or 'postgres')}",
+        f"--dbname={parts.path.lstrip('/')}", str(source),
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise CommandError(f"pg_restore failed: {result.stderr.strip().splitlines()[-1:]}")
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Replace the database with a backup made by `backup` (stop the server first)."""
+    source = Path(args.file).resolve()
+    if not source.exists():
+        raise CommandError(f"no backup at {source}")
+    if settings.is_sqlite:
+        assert settings.sqlite_path is not None
+        try:
+            check = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            check.close()
+        except sqlite3.DatabaseError:
+            ok = False
+        if not ok:
+            raise CommandError(f"{source} is not an intact SQLite database")
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        backup_sqlite(source, settings.sqlite_path)
+    else:
+        restore_postgres(settings.DATABASE_URL, source)
+    print(f"database restored from {source}")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the database to FILE while the server keeps running."""
     target = Path(args.file).resolve()
@@ -213,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="consistent copy of the database while it runs")
     p.add_argument("file")
     p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database with a backup (server stopped)")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_restore)
     return parser
 
 

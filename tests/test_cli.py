@@ -108,3 +108,71 @@ def test_backup_postgres_with_pg_dump(env, tmp_path):
     listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True,
                              text=True, check=True).stdout
     assert "TABLE DATA public enterprise" in listing
+
+
+def _count(env, table):
+    """Rows in a table of the database under test, read through the engine's own client."""
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite://"):
+        with sqlite3.connect(url.removeprefix("sqlite://")) as conn:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    result = subprocess.run(["psql", url.replace("postgres://", "postgresql://"), "-Atc",
+                             f"SELECT count(*) FROM {table}"],
+                            capture_output=True, text=True, check=True)
+    return int(result.stdout.strip())
+
+
+def _delete_all(env, table):
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite://"):
+        with sqlite3.connect(url.removeprefix("sqlite://")) as conn:
+            conn.execute(f"DELETE FROM {table}")
+        return
+    subprocess.run(["psql", url.replace("postgres://", "postgresql://"), "-c",
+                    f"TRUNCATE {table} CASCADE"], capture_output=True, check=True)
+
+
+def test_backup_and_restore_round_trip(env, tmp_path):
+    assert run_cli("migrate", env=env).returncode == 0
+    assert run_cli("seed-demo", env=env).returncode == 0
+    before = {t: _count(env, t) for t in ("enterprise", "monthly_report", "certification",
+                                          "trace_code")}
+    target = tmp_path / "round-trip.backup"
+    assert run_cli("backup", str(target), env=env).returncode == 0
+    _delete_all(env, "trace_code")           # something goes wrong after the backup
+    assert _count(env, "trace_code") == 0
+    restored = run_cli("restore", str(target), env=env)
+    assert restored.returncode == 0, restored.stderr
+    assert {t: _count(env, t) for t in before} == before
+    assert run_cli("migrate", env=env).stdout.strip() == "database schema is up to date"
+
+
+def test_restore_refuses_something_that_is_not_a_backup(env, tmp_path):
+    assert run_cli("migrate", env=env).returncode == 0
+    junk = tmp_path / "junk.backup"
+    junk.write_bytes(b"this is not a database")
+    result = run_cli("restore", str(junk), env=env)
+    assert result.returncode == 1 and "error:" in result.stderr
+    assert run_cli("restore", str(tmp_path / "missing"), env=env).returncode == 1
+
+
+@pytest.mark.skipif(databases.ENGINE != "sqlite", reason="SQLite backup")
+def test_backup_during_an_open_write_transaction_copies_only_committed_data(env, tmp_path):
+    assert run_cli("migrate", env=env).returncode == 0
+    assert run_cli("seed-demo", env=env).returncode == 0
+    path = env["DATABASE_URL"].removeprefix("sqlite://")
+    committed = _count(env, "enterprise")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE enterprise SET name = name || '（改）'")
+    writer.execute("DELETE FROM target_entry")
+    try:
+        result = run_cli("backup", str(tmp_path / "mid.sqlite3"), env=env, timeout=60)
+        assert result.returncode == 0, result.stderr
+    finally:
+        writer.execute("COMMIT")
+        writer.close()
+    copy = sqlite3.connect(tmp_path / "mid.sqlite3")
+    assert copy.execute("SELECT count(*) FROM enterprise").fetchone()[0] == committed
+    assert copy.execute("SELECT count(*) FROM enterprise WHERE name LIKE '%（改）'").fetchone()[0] == 0
+    assert copy.execute("SELECT count(*) FROM target_entry").fetchone()[0] > 0

@@ -3,6 +3,7 @@
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
+from server.core.audit import describe
 from server.core.context import service_context
 from server.core.errors import ValidationError
 from server.core.http import json_body
@@ -87,3 +88,21 @@ async def list_staff(request: Request, enterprise_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     users = await service.staff_of(ctx, enterprise_id)
     return json_response({"items": [user_json(u) for u in users]})
+
+
+@bp.get("/enterprises/<enterprise_id:int>/audit")
+async def audit_trail(request: Request, enterprise_id: int) -> HTTPResponse:
+    """Who changed what for this enterprise, with the record before and after (supervision)."""
+    ctx = await service_context(request)
+    entries, total = await service.audit_trail(
+        ctx, enterprise_id, limit=_int_arg(request, "limit", 50),
+        offset=_int_arg(request, "offset", 0))
+    return json_response({
+        "items": [
+            {"id": e.id, "at": e.at, "actor_id": e.actor_id, "actor": e.actor_label,
+             "action": e.action, "description": describe(e), "entity": e.entity,
+             "entity_id": e.entity_id, "before": e.before, "after": e.after, "ip": e.ip}
+            for e in entries
+        ],
+        "total": total,
+    })

@@ -9,6 +9,7 @@ from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
 from models.enums import LeadingLevel
+from server.core.audit import changed_fields, describe
 from server.core.context import ServiceContext, service_context
 from server.core.errors import ApiError, ValidationError
 from server.core.flash import redirect_with_flash
@@ -136,6 +137,16 @@ async def create_staff_submit(request: Request, enterprise_id: int) -> HTTPRespo
         return render(request, "enterprises/detail.html", status=exc.status,
                       enterprise=enterprise, users=users, values=values, errors=exc.fields)
     return redirect_with_flash(request, f"/enterprises/{enterprise_id}", "填报账号已开通")
+
+
+@bp.get("/enterprises/<enterprise_id:int>/audit")
+async def audit_page(request: Request, enterprise_id: int) -> HTTPResponse:
+    """The enterprise's change history: who, when, and what changed from what."""
+    ctx = await service_context(request)
+    enterprise = await service.get_enterprise(ctx, enterprise_id)
+    entries, total = await service.audit_trail(ctx, enterprise_id, limit=100)
+    return render(request, "enterprises/audit.html", enterprise=enterprise, total=total,
+                  entries=[(e, describe(e), changed_fields(e)) for e in entries])
 
 
 @bp.get("/enterprises/<enterprise_id:int>/edit")

@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from models import Enterprise, User
+from models import AuditLog, Enterprise, User
 from models.enums import EnterpriseStatus, LeadingLevel, Role
 from models.rules import RuleError
 from models.rules.credit_code import parse_credit_code
@@ -241,6 +241,19 @@ async def create_staff_account(ctx: ServiceContext, enterprise_id: int, data: di
     if enterprise is None:
         raise NotFound("企业不存在")
     return await create_user(ctx, data, role=Role.STAFF, enterprise=enterprise)
+
+
+async def audit_trail(ctx: ServiceContext, enterprise_id: int, *, limit: int = 50,
+                      offset: int = 0) -> tuple[list[AuditLog], int]:
+    """Every recorded change concerning the enterprise, newest first (supervision)."""
+    require_supervision(ctx.actor)
+    if not await Enterprise.exists(id=enterprise_id):
+        raise NotFound("企业不存在")
+    query = AuditLog.filter(enterprise_id=enterprise_id)
+    limit = max(1, min(int(limit), MAX_PAGE))
+    total = await query.count()
+    entries = await query.order_by("-at", "-id").offset(max(0, int(offset))).limit(limit)
+    return entries, total
 
 
 async def staff_of(ctx: ServiceContext, enterprise_id: int) -> list[User]:
