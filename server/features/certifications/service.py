@@ -89,7 +89,7 @@ def _certificate_no(raw: Any) -> str:
     if len(value) < 4:
         raise RuleError("证书编号太短，请按证书上的编号填写")
     if any(not (ch.isalnum() or ch in "-_/()（）.") for ch in value):
-        raise RuleError("证书编号只能包含字母、数字和 - / ( ) .")
+        raise RuleError("证书编号只能包含字母、数字和 - _ / ( ) .")
     return value
 
 

@@ -27,6 +27,7 @@ ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF"}
 MAX_PIXELS = 50_000_000
 
 NOT_AN_IMAGE = "文件不是可识别的图片，请拍照或选择手机相册中的照片（JPG、PNG）"
+TOO_BIG = "图片尺寸过大，请用手机拍照后上传"
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,15 @@ def reencode(data: bytes) -> Photo:
                 if image.format not in ALLOWED_FORMATS:
                     raise RuleError(NOT_AN_IMAGE)
                 if image.width * image.height > MAX_PIXELS:
-                    raise RuleError("图片尺寸过大，请用手机拍照后上传")
+                    raise RuleError(TOO_BIG)
                 image.load()
                 upright = ImageOps.exif_transpose(image) or image
                 rgb = _flatten(upright)
     except RuleError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, OSError, SyntaxError, ValueError, EOFError,
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise RuleError(TOO_BIG) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
             IndexError, TypeError, KeyError, ZeroDivisionError):
         # Pillow reports a damaged or disguised file in many ways; all mean "not a photo".
         raise RuleError(NOT_AN_IMAGE) from None
