@@ -71,7 +71,8 @@ async def evidence_submit(request: Request) -> HTTPResponse:
     """Upload the photo(s) picked from the camera or the album."""
     ctx = await service_context(request)
     enterprise_id = own_enterprise_id(ctx.actor)
-    uploads = [f for name in UPLOAD_FIELDS for f in (request.files or {}).getlist(name, [])
+    files = request.files   # an empty picker may send nothing at all
+    uploads = [f for name in UPLOAD_FIELDS for f in (files.getlist(name, []) if files else [])
                if f.body]
     if not uploads:
         return await _page(request, ctx, enterprise_id, errors={"file": "请先拍照或选择照片"},

@@ -183,6 +183,8 @@ async def report_page(request: Request, period: str) -> HTTPResponse:
     ctx = await service_context(request)
     enterprise_id = own_enterprise_id(ctx.actor)
     p = service.period_of(period)
+    if p > Period.of(clock.today()):
+        raise ValidationError(fields={"period": f"{p.label}还没有到，不能填报以后的月份"})
     copied_from = None
     if request.args.get("copy"):
         copied_from = await service.previous_report(ctx, enterprise_id, p)
@@ -204,9 +206,10 @@ async def report_submit(request: Request, period: str) -> HTTPResponse:
     except ApiError as exc:
         if exc.status not in (409, 422):
             raise
+        # A problem with the month itself has no field on the form: say it on top.
+        message = exc.message if exc.status == 409 else exc.fields.get("period")
         return await _form_page(request, ctx, enterprise_id, p, values=form, errors=exc.fields,
-                                message=exc.message if exc.status == 409 else None,
-                                status=exc.status)
+                                message=message, status=exc.status)
     if action != "submit":
         return redirect_with_flash(request, f"/reports/{p}", "草稿已保存")
     warnings = await service.change_warnings(ctx, report)

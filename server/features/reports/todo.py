@@ -93,8 +93,10 @@ async def staff_todo(ctx: ServiceContext, enterprise_id: int) -> StaffTodo:
         if t.overdue:
             overdue.append(PeriodStatus(period, report, t))
     due_report = reports.get(str(due))
+    # The due month's report, when returned, is shown on its own card.
     returned = await MonthlyReport.filter(enterprise_id=enterprise_id,
-                                          status=ReportStatus.RETURNED).order_by("period")
+                                          status=ReportStatus.RETURNED) \
+        .exclude(period=str(due)).order_by("period")
     return StaffTodo(
         enterprise=enterprise,
         due=PeriodStatus(due, due_report, timeliness_of(ctx, due, due_report)),
