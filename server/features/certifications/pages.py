@@ -47,7 +47,8 @@ async def new_page(request: Request) -> HTTPResponse:
     ctx = await service_context(request)
     own_enterprise_id(ctx.actor)
     return render(request, "certifications/form.html", cert=None, locked=False,
-                  values={"annual_inspection": "not_due"}, errors={}, **_choices())
+                  values={"annual_inspection": "not_due"}, errors={}, message=None,
+                  **_choices())
 
 
 @bp.post("/certifications/new")
@@ -62,7 +63,8 @@ async def create_submit(request: Request) -> HTTPResponse:
         if exc.status not in (409, 422):
             raise
         return render(request, "certifications/form.html", status=exc.status, cert=None,
-                      locked=False, values=form, errors=exc.fields, **_choices())
+                      locked=False, values=form, errors=exc.fields,
+                      message=None if exc.fields else exc.message, **_choices())
     return redirect_with_flash(request, "/certifications", "证书已添加")
 
 
@@ -73,7 +75,7 @@ async def edit_page(request: Request, cert_id: int) -> HTTPResponse:
     cert = await service.get_certification(ctx, enterprise_id, cert_id)
     return render(request, "certifications/form.html", cert=service.view(ctx, cert),
                   locked=cert.source == RecordSource.IMPORT, values=_values(cert), errors={},
-                  **_choices())
+                  message=None, **_choices())
 
 
 @bp.post("/certifications/<cert_id:int>/edit")
@@ -94,5 +96,6 @@ async def edit_submit(request: Request, cert_id: int) -> HTTPResponse:
         values = {**_values(cert), **form} if locked else form
         return render(request, "certifications/form.html", status=exc.status,
                       cert=service.view(ctx, cert), locked=locked, values=values,
-                      errors=exc.fields or {"certificate_no": exc.message}, **_choices())
+                      errors=exc.fields, message=None if exc.fields else exc.message,
+                      **_choices())
     return redirect_with_flash(request, "/certifications", "证书信息已保存")

@@ -126,6 +126,20 @@ def _without_unit(raw: Any, *units: str) -> Any:
     return value
 
 
+def _ten_thousands(raw: Any) -> Any:
+    """'8.5万' is 85000: the plan itself writes cell counts in 万/mL."""
+    if not isinstance(raw, str):
+        return raw
+    value = halfwidth(raw).strip().replace(",", "")
+    for suffix in ("万个/mL", "万/mL", "万"):
+        if value.endswith(suffix) and len(value) > len(suffix):
+            try:
+                return Decimal(value[: -len(suffix)]) * 10000
+            except ArithmeticError:
+                return raw
+    return raw
+
+
 def plain_number(value: Decimal | int | None) -> str:
     """A number as a person would type it: 1200, 12.5 (no trailing zeros, no exponent)."""
     if value is None:
@@ -204,12 +218,12 @@ def parse_report_input(county: County, enterprise: Enterprise,
                                     maximum=Decimal(15)))
         out["milk_bacteria_per_ml"] = f.optional(
             "milk_bacteria_per_ml", "菌落总数",
-            lambda v: parse_count(_without_unit(v, "个/mL", "/mL"), "菌落总数",
-                                  maximum=100_000_000))
+            lambda v: parse_count(_ten_thousands(_without_unit(v, "个/mL", "/mL")),
+                                  "菌落总数", maximum=100_000_000))
         out["milk_somatic_cells_per_ml"] = f.optional(
             "milk_somatic_cells_per_ml", "体细胞数",
-            lambda v: parse_count(_without_unit(v, "个/mL", "/mL"), "体细胞数",
-                                  maximum=100_000_000))
+            lambda v: parse_count(_ten_thousands(_without_unit(v, "个/mL", "/mL")),
+                                  "体细胞数", maximum=100_000_000))
     else:
         for name in MILK_LABELS:
             if not is_blank(data.get(name)):

@@ -80,7 +80,7 @@ async def staff_todo(ctx: ServiceContext, enterprise_id: int) -> StaffTodo:
         raise NotFound("企业不存在")
     due = due_period(clock.today())
     earliest = await MonthlyReport.filter(enterprise_id=enterprise_id) \
-        .order_by("period").values_list("period", flat=True)
+        .order_by("period").limit(1).values_list("period", flat=True)
     created = Period.of(clock.local(enterprise.created_at).date())
     first_expected = min([created, *[Period(int(p[:4]), int(p[5:7])) for p in earliest[:1]]])
     start = max(due.shift(-LOOKBACK_MONTHS), first_expected)

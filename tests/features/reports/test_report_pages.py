@@ -226,3 +226,39 @@ async def test_navigation_has_the_reporting_entries(client, staff, supervisor):
     nav = (await other.get("/review/registrations")).text.split('aria-label="主要功能"')[1]
     assert 'hl-nav__item_on" href="/review">审核' in nav
     await other.stop()
+
+
+async def test_nothing_to_do_says_so(client, staff, enterprise):
+    await make_report(enterprise, LAST)
+    from models import TraceabilityRegistration
+    from models.enums import Platform
+
+    await TraceabilityRegistration.create(enterprise=enterprise, platform=Platform.NATIONAL,
+                                          registration_no="GJ0001", registered_on=TODAY)
+    await log_in_page(client, staff.phone)
+    home = await client.get("/")
+    assert "暂无待办，谢谢配合" in home.text and "已审核通过" not in home.text
+    assert f'href="/reports/{LAST}">查看' in home.text and "已通过" in home.text
+
+
+async def test_dairy_form_asks_for_raw_milk_quality(app, client, enterprise):
+    from tests.support.factories import make_enterprise, make_user
+
+    dairy = await make_enterprise("虎林市页面乳业有限公司", industry="dairy", township="虎头镇")
+    user = await make_user(app, "13800000078", role="staff", enterprise=dairy)
+    await log_in_page(client, user.phone)
+    page = await client.get(f"/reports/{LAST}")
+    assert "生鲜乳质量（本月检测结果）" in page.text and 'placeholder="标准 ≥3.2"' in page.text
+    r = await submit_form(client, f"/reports/{LAST}", f"/reports/{LAST}", {
+        **FORM, "milk_protein_pct": "3.1", "milk_fat_pct": "3.9",
+        "milk_bacteria_per_ml": "90000", "milk_somatic_cells_per_ml": "150000",
+        "action": "save"})
+    assert r.status_code == 303
+    page = await client.get(f"/reports/{LAST}")
+    assert "已保存的检测结果未达到规划标准" in page.text and "乳蛋白率3.10%低于3.2%" in page.text
+    r = await submit_form(client, f"/reports/{LAST}", f"/reports/{LAST}", {
+        **FORM, "milk_protein_pct": "32", "milk_fat_pct": "3.9",
+        "milk_bacteria_per_ml": "九万", "milk_somatic_cells_per_ml": "150000", "action": "save"})
+    assert r.status_code == 422
+    assert "乳蛋白率不能大于10" in r.text and "菌落总数应为数字" in r.text
+    assert 'value="九万"' in r.text

@@ -382,13 +382,22 @@ async def test_milk_below_the_standard_is_flagged_not_refused(as_dairy, dairy):
 @pytest.mark.parametrize("field, value, message", [
     ("milk_protein_pct", "32", "乳蛋白率不能大于10"),          # 3.2 typed without the point
     ("milk_fat_pct", "三点八", "乳脂肪率应为数字，例如 1234.5"),
-    ("milk_bacteria_per_ml", "8.5万", "菌落总数应为数字，例如 1234.5"),
+    ("milk_bacteria_per_ml", "八万", "菌落总数应为数字，例如 1234.5"),
+    ("milk_bacteria_per_ml", "8.55555万", "菌落总数应为整数"),
     ("milk_somatic_cells_per_ml", "-1", "体细胞数不能为负数"),
 ])
 async def test_bad_milk_figures_are_422(as_dairy, dairy, field, value, message):
     r = await as_dairy.put(url(dairy[0].id, LAST), json={**FULL, **MILK_OK, field: value})
     assert r.status_code == 422
     assert r.json()["error"]["fields"] == {field: message}
+
+
+async def test_cell_counts_may_be_written_in_wan_as_the_plan_does(as_dairy, dairy):
+    r = await as_dairy.put(url(dairy[0].id, LAST), json={
+        **FULL, **MILK_OK, "milk_bacteria_per_ml": "8.5万", "milk_somatic_cells_per_ml": "18万/mL"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["milk_bacteria_per_ml"], r.json()["milk_somatic_cells_per_ml"]) == \
+        (85000, 180000)
 
 
 async def test_milk_figures_are_refused_from_other_industries(as_staff, enterprise):
