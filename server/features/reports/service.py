@@ -386,6 +386,11 @@ def _shown(name: str, value: Any) -> str:
     if name == "products":
         return "；".join(f"{p.get('name')} {p.get('quantity')}{p.get('unit')}" for p in value) \
             or "（空）"
+    if isinstance(value, str) and name not in ("output_unit", "change_explanation"):
+        try:
+            return plain_number(Decimal(value))     # '6967.1100' from older snapshots
+        except ArithmeticError:
+            return value
     return str(value)
 
 
