@@ -26,7 +26,9 @@ class TestChangeBeyond:
         ("100", "150"), ("100", "50"), ("100", "100"), ("0", "0"), (None, "5"), ("5", None),
     ])
     def test_within_the_bound_or_nothing_to_compare(self, previous, current):
-        as_decimal = (lambda v: None if v is None else Decimal(v))
+        def as_decimal(v):
+            return None if v is None else Decimal(v)
+
         assert change_beyond(as_decimal(previous), as_decimal(current), BOUND) is None
 
     def test_growth_from_zero_has_no_ratio_but_warns(self):

@@ -113,10 +113,10 @@ async def review_queue_page(request: Request) -> HTTPResponse:
     state = Verification(raw) if raw in {v.value for v, _ in REVIEW_STATES} \
         else Verification.PENDING
     rows = await service.registration_queue(ctx, state)
+    states = [(v, label, "/review/registrations?" + urlencode({"verification": v.value}))
+              for v, label in REVIEW_STATES]
     return render(request, "registration/review_list.html", rows=rows, state=state,
-                  states=[(v, label, "/review/registrations?" + urlencode({"verification": v.value}))
-                          for v, label in REVIEW_STATES],
-                  tabs=await review_tabs(ctx))
+                  states=states, tabs=await review_tabs(ctx))
 
 
 async def _review_page(request: Request, ctx: ServiceContext, enterprise_id: int, *,

@@ -108,7 +108,8 @@ async def county_list(request: Request) -> HTTPResponse:
     ctx = await service_context(request)
     raw_status = (request.args.get("status") or "submitted").strip()
     if raw_status not in {s.value for s in ReportStatus}:
-        raise ValidationError(fields={"status": "status 应为 draft、submitted、returned 或 approved"})
+        raise ValidationError(
+            fields={"status": "status 应为 draft、submitted、returned 或 approved"})
     reports = await service.review_queue(ctx, ReportStatus(raw_status),
                                          period=request.args.get("period") or None)
     warnings = await service.warnings_for(ctx, reports)

@@ -276,7 +276,8 @@ class ChangeWarning:
         c = self.change
         then = f"{self.compared_period.label}为{plain_number(c.previous)}{self.unit}"
         if c.percent is None:
-            return f"{self.label}{self.basis_label}由0增至{plain_number(c.current)}{self.unit}（{then}）"
+            now = f"{plain_number(c.current)}{self.unit}"
+            return f"{self.label}{self.basis_label}由0增至{now}（{then}）"
         verb = "增长" if c.rising else "下降"
         return f"{self.label}{self.basis_label}{verb}{abs(c.percent)}%（{then}）"
 

@@ -404,3 +404,12 @@ async def test_milk_figures_are_refused_from_other_industries(as_staff, enterpri
     r = await as_staff.put(url(enterprise.id, LAST), json={**FULL, **MILK_OK})
     assert r.status_code == 422
     assert set(r.json()["error"]["fields"]) == set(MILK_OK)
+
+
+async def test_restarting_from_zero_warns_without_a_percentage(as_staff, enterprise):
+    await make_report(enterprise, LAST.previous, revenue="0", output_value="1300",
+                      output_quantity="850")
+    r = await as_staff.put(url(enterprise.id, LAST), json={**FULL, "revenue": "500"})
+    [warning] = r.json()["warnings"]
+    assert warning["change_percent"] is None
+    assert warning["message"] == f"营业收入环比由0增至500万元（{LAST.previous.label}为0万元）"
