@@ -35,6 +35,8 @@ class MonthlyReport(Model):
     change_explanation = fields.TextField(default="")
     review_comment = fields.TextField(default="")
     submitted_at = fields.DatetimeField(null=True)
+    # The first submission: lateness is judged by it, not by a resubmission after a return.
+    first_submitted_at = fields.DatetimeField(null=True)
     submitted_by = fields.ForeignKeyField(
         "models.User", related_name="submitted_reports", null=True, on_delete=fields.SET_NULL
     )

@@ -23,11 +23,17 @@ from server.core.security import Passwords
 from server.core.static import register_static
 from server.features.accounts import api as accounts_api
 from server.features.accounts import pages as accounts_pages
+from server.features.certifications import api as certifications_api
+from server.features.certifications import pages as certifications_pages
 from server.features.enterprises import api as enterprises_api
 from server.features.enterprises import pages as enterprises_pages
 from server.features.health import api as health_api
 from server.features.home import pages as home_pages
 from server.features.reference import api as reference_api
+from server.features.registration import api as registration_api
+from server.features.registration import pages as registration_pages
+from server.features.reports import api as reports_api
+from server.features.reports import pages as reports_pages
 
 APP_NAME = "hulin_trace"
 
@@ -36,11 +42,17 @@ API_BLUEPRINTS = [
     enterprises_api.bp,
     health_api.bp,
     reference_api.bp,
+    reports_api.bp,
+    certifications_api.bp,
+    registration_api.bp,
 ]
 PAGE_BLUEPRINTS = [
     home_pages.bp,
     accounts_pages.bp,
     enterprises_pages.bp,
+    reports_pages.bp,
+    certifications_pages.bp,
+    registration_pages.bp,
 ]
 
 

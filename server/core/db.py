@@ -71,6 +71,13 @@ async def init_db(settings: Settings) -> None:
     # The global fallback lets code outside the initialising task (request handlers,
     # background flushers) find the context; see STACK-NOTES trap 3.
     await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+    # Connect now, not on the first query: Tortoise's lazy connect runs while holding the
+    # connection lock, and a request cancelled in the middle of it (a client hanging up on
+    # a worker that is still warming up) never releases the lock - every later query of
+    # that worker would then wait forever. A database that is down does not stop the
+    # start: /healthz reports it, and the connection is made on first use.
+    if not await ping():
+        log.warning("database not reachable at start-up; will connect on first use")
 
 
 async def close_db() -> None:

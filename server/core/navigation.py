@@ -16,6 +16,9 @@ class NavItem:
 
 STAFF_NAV = [
     NavItem("首页", "/"),
+    NavItem("月报", "/reports"),
+    NavItem("证书", "/certifications"),
+    NavItem("追溯平台注册", "/registration"),
     NavItem("企业信息", "/enterprise"),
     NavItem("账号", "/account"),
 ]
@@ -23,6 +26,7 @@ STAFF_NAV = [
 SUPERVISION_NAV = [
     NavItem("首页", "/"),
     NavItem("企业", "/enterprises"),
+    NavItem("审核", "/review"),
     NavItem("账号", "/account"),
 ]
 

@@ -205,6 +205,7 @@ class Seeder:
                            "unit": industry.output_unit if industry else "吨"}
                           for name, _spec in demo.products],
                 submitted_at=None if status == ReportStatus.DRAFT else submitted_at,
+                first_submitted_at=None if status == ReportStatus.DRAFT else submitted_at,
                 submitted_by=None if status == ReportStatus.DRAFT else staff,
                 reviewed_at=submitted_at + timedelta(days=2)
                 if status in (ReportStatus.APPROVED, ReportStatus.RETURNED) else None,

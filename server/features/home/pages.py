@@ -7,6 +7,7 @@ from models import Enterprise, User
 from models.enums import Role
 from server.core.context import service_context
 from server.core.rendering import render
+from server.features.reports.todo import staff_todo
 
 bp = Blueprint("home_pages")
 
@@ -19,8 +20,8 @@ async def home(request: Request) -> HTTPResponse:
     if user is None:
         return redirect("/login")
     if user.role == Role.STAFF:
-        enterprise = await Enterprise.get(id=user.enterprise_id)
-        return render(request, "home/staff.html", enterprise=enterprise)
+        todo = await staff_todo(ctx, user.enterprise_id)
+        return render(request, "home/staff.html", enterprise=todo.enterprise, todo=todo)
     stats = {
         "enterprises": await Enterprise.all().count(),
         "above_scale": await Enterprise.filter(above_scale=True).count(),
