@@ -273,8 +273,10 @@ class Seeder:
         out = []
         for issued in demo.green_food:
             # 绿色食品证书编号, e.g. LB-18-2104121234A (product class - year/month - serial)
+            # (draw order matters: the numbers must stay the same from run to run)
+            product_class = rng.randint(10, 68)
             serial = rng.randint(10000000, 99999999)
-            number = f"LB-{rng.randint(10, 68)}-{issued[2:4]}{issued[5:7]}{serial}A"
+            number = f"LB-{product_class}-{issued[2:4]}{issued[5:7]}{serial}A"
             out.append(await self._certificate(enterprise, staff, "green_food", number,
                                                product, issued))
         for issued in demo.organic:
