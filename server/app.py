@@ -27,6 +27,10 @@ from server.features.enterprises import pages as enterprises_pages
 from server.features.health import api as health_api
 from server.features.home import pages as home_pages
 from server.features.reference import api as reference_api
+from server.features.trace import api as trace_api
+from server.features.trace import pages as trace_pages
+from server.features.trace import public as trace_public
+from server.features.trace import scans as trace_scans
 
 APP_NAME = "hulin_trace"
 
@@ -35,11 +39,15 @@ API_BLUEPRINTS = [
     enterprises_api.bp,
     health_api.bp,
     reference_api.bp,
+    trace_api.bp,
+    trace_public.api,
 ]
 PAGE_BLUEPRINTS = [
     home_pages.bp,
     accounts_pages.bp,
     enterprises_pages.bp,
+    trace_pages.bp,
+    trace_public.pages,
 ]
 
 
@@ -93,4 +101,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Sanic:
     async def close_database(app: Sanic) -> None:
         await close_db()
 
+    # After close_database: shutdown listeners run in reverse, so the last buffered
+    # scans are written before the database closes.
+    trace_scans.install(app)
     return app

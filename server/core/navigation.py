@@ -17,6 +17,7 @@ class NavItem:
 STAFF_NAV = [
     NavItem("首页", "/"),
     NavItem("企业信息", "/enterprise"),
+    NavItem("产品追溯", "/products"),
     NavItem("账号", "/account"),
 ]
 

@@ -1,0 +1,242 @@
+"""What consumers reach without logging in: the page a label opens, its JSON twin, GS1
+Digital Link paths to the same page, and the complaint form.
+
+This is the hot path. A request verifies the code's signature (forged codes never reach
+the database), reads the code's row with one query, counts the scan in memory
+(scans.py), and renders a small template around the batch's cached fragment
+(record.py). No session is looked up, and the page loads one small stylesheet.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from markupsafe import Markup
+from sanic import Blueprint, Request, Sanic
+from sanic.response import HTTPResponse, html, redirect
+
+from tortoise.transactions import in_transaction
+
+from models import Batch, Complaint, Product
+from qr import codes as trace_codes
+from server.core import audit, clock, throttle
+from server.core.auth import client_ip
+from server.core.errors import ApiError, Gone, NotFound, TooManyRequests
+from server.core.http import form_fields, json_body
+from server.core.jsonutil import json_response
+from server.core.validation import Fields, text
+from server.features.trace.record import CodeRow, RecordCache, TraceRecord, find_code, load_record
+from server.features.trace.scans import Pending
+
+pages = Blueprint("trace_public_pages")
+api = Blueprint("trace_public_api")
+
+COMPLAINT_WINDOW = timedelta(hours=1)
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+class ScanResult:
+    """A looked-up code with its batch record and, when it was counted, the scan."""
+
+    def __init__(self, row: CodeRow, record: TraceRecord, count: int,
+                 first_at, warn_threshold: int) -> None:
+        self.row, self.record = row, record
+        self.count, self.first_at = count, first_at
+        self.warn = count > warn_threshold
+
+    def scans_json(self) -> dict[str, Any]:
+        return {"count": self.count, "first_at": self.first_at, "warning": self.warn}
+
+
+def _records(app: Sanic) -> RecordCache:
+    cache = getattr(app.ctx, "trace_records", None)
+    if cache is None:
+        cache = app.ctx.trace_records = RecordCache()
+    return cache
+
+
+async def _record(app: Sanic, batch_id: int) -> TraceRecord:
+    settings = app.ctx.settings
+    today = clock.today()
+    cache = _records(app)
+    record = cache.get(batch_id, today)
+    if record is None:
+        record = await load_record(batch_id, app.ctx.county, today,
+                                   settings.CERT_EXPIRY_WARN_DAYS)
+        if record is None:      # a code whose batch is gone cannot exist (RESTRICT)
+            raise NotFound("追溯码不存在")
+        record.html = Markup(app.ctx.jinja.get_template("trace/public/_record.html").render(
+            r=record.data, county=app.ctx.county))
+        cache.put(record)
+    return record
+
+
+async def lookup(request: Request, raw: str, *, count: bool = True) -> ScanResult:
+    """The code behind `raw` (404 unknown or forged, 410 void), counted as a scan."""
+    app = request.app
+    code = trace_codes.verify(app.ctx.settings.SECRET_KEY, raw)
+    row = await find_code(code) if code else None
+    if row is None:
+        raise NotFound("追溯码不存在")
+    if row.void:
+        raise CodeVoid(row)
+    record = await _record(app, row.batch_id)
+    pending: Pending | None
+    if count:
+        pending = app.ctx.scans.record(row.id, row.batch_id, clock.now())
+    else:
+        pending = app.ctx.scans.pending(row.id)
+    total = row.scan_count + (pending.count if pending else 0)
+    first = row.first_scan_at or (pending.first_at if pending else None)
+    return ScanResult(row, record, total, first, app.ctx.settings.SCAN_WARN_THRESHOLD)
+
+
+class CodeVoid(Gone):
+    def __init__(self, row: CodeRow) -> None:
+        super().__init__("该追溯码已作废")
+        self.row = row
+
+
+# -- pages ----------------------------------------------------------------------------
+
+def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
+    env = request.app.ctx.jinja
+    context.setdefault("code", "")
+    body = env.get_template(template).render(county=request.app.ctx.county, **context)
+    return html(body, status=status, headers=_NO_STORE)
+
+
+async def _trace_page(request: Request, raw: str) -> HTTPResponse:
+    try:
+        scan = await lookup(request, raw)
+    except CodeVoid as exc:
+        return _page(request, "trace/public/void.html", status=410, row=exc.row,
+                     code=exc.row.code)
+    except NotFound:
+        return _page(request, "trace/public/not_found.html", status=404,
+                     raw=raw[:40])
+    return _page(request, "trace/public/page.html", scan=scan, r=scan.record.data,
+                 body=scan.record.html, code=scan.row.code,
+                 grouped=_grouped(scan.row.code), errors={}, values={})
+
+
+def _grouped(code: str) -> str:
+    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+@pages.get("/t/<raw:str>")
+async def trace_page(request: Request, raw: str) -> HTTPResponse:
+    """The page a label's QR code opens (public, counts as a scan)."""
+    return await _trace_page(request, raw)
+
+
+@pages.get("/01/<gtin:str>/10/<batch_no:str>/21/<serial:str>")
+async def digital_link(request: Request, gtin: str, batch_no: str, serial: str) -> HTTPResponse:
+    """GS1 Digital Link: the (21) serial is the signed code; GTIN and batch must match."""
+    code = trace_codes.verify(request.app.ctx.settings.SECRET_KEY, serial)
+    if code is not None and await _matches(request, code, gtin, batch_no):
+        return await _trace_page(request, code)
+    return _page(request, "trace/public/not_found.html", status=404, raw=serial[:40])
+
+
+async def _matches(request: Request, code: str, gtin: str, batch_no: str) -> bool:
+    row = await find_code(code)
+    if row is None:
+        return False
+    record = await _record(request.app, row.batch_id)
+    product_gtin = record.data["product"]["gtin"]
+    return bool(product_gtin) and gtin.zfill(14) == product_gtin and \
+        batch_no == record.data["batch"]["batch_no"]
+
+
+@pages.post("/t/<raw:str>/complaints", ctx_csrf_exempt=True)
+async def complaint_submit(request: Request, raw: str) -> HTTPResponse:
+    """A consumer's complaint from the page's form (no log-in: rate-limited instead)."""
+    form = form_fields(request)
+    try:
+        scan = await lookup(request, raw, count=False)
+    except CodeVoid as exc:
+        scan = None
+        row = exc.row
+    except NotFound:
+        return _page(request, "trace/public/not_found.html", status=404, raw=raw[:40])
+    else:
+        row = scan.row
+    try:
+        await file_complaint(request, row, form)
+    except ApiError as exc:
+        if exc.status not in (422, 429) or scan is None:
+            return _page(request, "trace/public/message.html", status=exc.status,
+                         title=exc.message, text="请稍后再试。", code=row.code, ok=False)
+        return _page(request, "trace/public/page.html", status=exc.status, scan=scan,
+                     r=scan.record.data, body=scan.record.html, code=row.code,
+                     grouped=_grouped(row.code), errors=exc.fields or {"text": exc.message},
+                     values=form)
+    return redirect(f"/t/{row.code}/thanks", status=303)
+
+
+@pages.get("/t/<raw:str>/thanks")
+async def complaint_thanks(request: Request, raw: str) -> HTTPResponse:
+    code = trace_codes.verify(request.app.ctx.settings.SECRET_KEY, raw) or ""
+    return _page(request, "trace/public/message.html", title="已收到您的反馈",
+                 text="市场监管部门会尽快核实处理。感谢您对食品安全的关注！", code=code, ok=True)
+
+
+# -- JSON ---------------------------------------------------------------------------------
+
+@api.get("/trace/<raw:str>")
+async def trace_json(request: Request, raw: str) -> HTTPResponse:
+    """The trace record as JSON; counts as a scan. 404 unknown or forged, 410 void."""
+    try:
+        scan = await lookup(request, raw)
+    except CodeVoid as exc:
+        body = exc.envelope()
+        body["error"]["voided_at"] = exc.row.voided_at
+        body["error"]["void_reason"] = exc.row.void_reason
+        return json_response(body, status=410, headers=_NO_STORE)
+    settings = request.app.ctx.settings
+    return json_response({
+        "code": scan.row.code,
+        "url": f"{settings.PUBLIC_BASE_URL.rstrip('/')}/t/{scan.row.code}",
+        "status": "active",
+        **scan.record.data,
+        "scans": scan.scans_json(),
+    }, headers=_NO_STORE)
+
+
+@api.post("/trace/<raw:str>/complaints")
+async def complaint_json(request: Request, raw: str) -> HTTPResponse:
+    """A consumer's complaint about a code; 429 past COMPLAINTS_PER_HOUR per address."""
+    data = json_body(request)
+    try:
+        row = (await lookup(request, raw, count=False)).row
+    except CodeVoid as exc:
+        row = exc.row
+    complaint = await file_complaint(request, row, data)
+    return json_response({"id": complaint.id, "created_at": complaint.created_at}, status=201)
+
+
+async def file_complaint(request: Request, row: CodeRow, data: dict) -> Complaint:
+    settings = request.app.ctx.settings
+    key = f"complaint:ip:{client_ip(request)}"
+    limit = settings.COMPLAINTS_PER_HOUR
+    f = Fields(data)
+    body = f.required("text", "反馈内容", text(1000, "反馈内容"))
+    contact = f.optional("contact", "联系方式", text(64, "联系方式"), "")
+    if body is not None and len(body) < 5:
+        f.add("text", "请至少写5个字，说明遇到的问题")
+    f.raise_if_invalid()
+    if await throttle.count(key, COMPLAINT_WINDOW) >= limit:
+        wait = await throttle.retry_after(key, COMPLAINT_WINDOW, limit)
+        raise TooManyRequests("提交过于频繁，请稍后再试", retry_after=wait)
+    batch = await Batch.get(id=row.batch_id)
+    product = await Product.get(id=batch.product_id)
+    async with in_transaction():
+        await throttle.hit(key)
+        complaint = await Complaint.create(trace_code_id=row.id,
+                                           enterprise_id=product.enterprise_id,
+                                           code_text=row.code, text=body, contact=contact)
+        await audit.record(None, "complaint.create", complaint, after=audit.snapshot(complaint),
+                           enterprise_id=product.enterprise_id, ip=client_ip(request))
+    return complaint
