@@ -37,7 +37,7 @@ def _key(secret: str) -> bytes:
 
 
 def _tag(secret: str, payload: str) -> str:
-    digest = hmac.new(_key(secret), payload.encode(), hashlib.sha256).digest()
+    digest = hmac.digest(_key(secret), payload.encode(), "sha256")
     return _encode(int.from_bytes(digest[:4], "big") >> 2, TAG_CHARS)  # top 30 bits
 
 

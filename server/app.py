@@ -30,7 +30,6 @@ from server.features.reference import api as reference_api
 from server.features.trace import api as trace_api
 from server.features.trace import pages as trace_pages
 from server.features.trace import public as trace_public
-from server.features.trace import scans as trace_scans
 
 APP_NAME = "hulin_trace"
 
@@ -103,5 +102,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Sanic:
 
     # After close_database: shutdown listeners run in reverse, so the last buffered
     # scans are written before the database closes.
-    trace_scans.install(app)
+    trace_public.install(app)
     return app

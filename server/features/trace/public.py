@@ -9,10 +9,12 @@ the database), reads the code's row with one query, counts the scan in memory
 
 from __future__ import annotations
 
+import asyncio
+import re
 from datetime import timedelta
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse, html, redirect
 
@@ -26,8 +28,14 @@ from server.core.errors import ApiError, Gone, NotFound, TooManyRequests
 from server.core.http import form_fields, json_body
 from server.core.jsonutil import json_response
 from server.core.validation import Fields, text
-from server.features.trace.record import CodeRow, RecordCache, TraceRecord, find_code, load_record
-from server.features.trace.scans import Pending
+from server.features.trace.record import (
+    CodeReader,
+    CodeRow,
+    RecordCache,
+    TraceRecord,
+    load_record,
+)
+from server.features.trace.scans import Pending, ScanCounter
 
 pages = Blueprint("trace_public_pages")
 api = Blueprint("trace_public_api")
@@ -49,26 +57,74 @@ class ScanResult:
         return {"count": self.count, "first_at": self.first_at, "warning": self.warn}
 
 
-def _records(app: Sanic) -> RecordCache:
-    cache = getattr(app.ctx, "trace_records", None)
-    if cache is None:
-        cache = app.ctx.trace_records = RecordCache()
-    return cache
+# Markers for the parts of a cached page that differ per scan (never in real text: a
+# NUL cannot reach a template from the database through the text validators).
+SCANS_SLOT, CODE_SLOT = "\x00scans\x00", "\x00code\x00"
+_SLOTS = re.compile("(\x00scans\x00|\x00code\x00)")
+
+
+def install(app: Sanic) -> None:
+    """Per worker: the scan counter, the batch-record cache, the code reader, and a
+    Jinja view without the per-render check for changed template files (a stat() per
+    template on the hot path).
+
+    Call after the database listeners are registered: shutdown listeners run in reverse
+    order, so the last buffered scans are written before the database is closed."""
+    counter = app.ctx.scans = ScanCounter()
+    app.ctx.trace_records = RecordCache()
+    reader = app.ctx.trace_codes = CodeReader()
+    app.ctx.trace_jinja = app.ctx.jinja.overlay(auto_reload=False)
+
+    @app.after_server_start
+    async def start_flushing(app: Sanic) -> None:
+        counter.start(app.ctx.settings.SCAN_FLUSH_SECONDS)
+
+    @app.after_server_stop
+    async def flush_scans(app: Sanic) -> None:
+        try:
+            await counter.stop()
+        finally:
+            reader.close()
+
+
+def _render(app: Sanic, template: str, **context: Any) -> str:
+    context.setdefault("code", "")
+    return app.ctx.trace_jinja.get_template(template).render(county=app.ctx.county, **context)
 
 
 async def _record(app: Sanic, batch_id: int) -> TraceRecord:
-    settings = app.ctx.settings
+    """The batch's record from this worker's cache, loaded once however many scans
+    arrive together when it is missing (they all wait for the same load)."""
+    cache: RecordCache = app.ctx.trace_records
     today = clock.today()
-    cache = _records(app)
     record = cache.get(batch_id, today)
+    if record is not None:
+        return record
+    loading = cache.loading.get(batch_id)
+    if loading is None:
+        loading = cache.loading[batch_id] = asyncio.ensure_future(
+            _load_record(app, batch_id, today))
+        loading.add_done_callback(lambda _: cache.loading.pop(batch_id, None))
+    record = await asyncio.shield(loading)
+    if record is None:          # a code whose batch is gone cannot exist (RESTRICT)
+        raise NotFound("追溯码不存在")
+    return record
+
+
+async def _load_record(app: Sanic, batch_id: int, today) -> TraceRecord | None:
+    record = await load_record(batch_id, app.ctx.county, today,
+                               app.ctx.settings.CERT_EXPIRY_WARN_DAYS)
     if record is None:
-        record = await load_record(batch_id, app.ctx.county, today,
-                                   settings.CERT_EXPIRY_WARN_DAYS)
-        if record is None:      # a code whose batch is gone cannot exist (RESTRICT)
-            raise NotFound("追溯码不存在")
-        record.html = Markup(app.ctx.jinja.get_template("trace/public/_record.html").render(
-            r=record.data, county=app.ctx.county))
-        cache.put(record)
+        return None
+    r = record.data
+    page = _render(app, "trace/public/page.html", r=r, code=Markup(CODE_SLOT),
+                   hero=Markup(_render(app, "trace/public/_hero.html", r=r)),
+                   body=Markup(_render(app, "trace/public/_record.html", r=r)),
+                   scans=Markup(SCANS_SLOT),
+                   complaint=Markup(_render(app, "trace/public/_complaint.html",
+                                            code=Markup(CODE_SLOT), values={}, errors={})))
+    record.page = _SLOTS.split(page)
+    app.ctx.trace_records.put(record)
     return record
 
 
@@ -76,7 +132,7 @@ async def lookup(request: Request, raw: str, *, count: bool = True) -> ScanResul
     """The code behind `raw` (404 unknown or forged, 410 void), counted as a scan."""
     app = request.app
     code = trace_codes.verify(app.ctx.settings.SECRET_KEY, raw)
-    row = await find_code(code) if code else None
+    row = await app.ctx.trace_codes.find(code) if code else None
     if row is None:
         raise NotFound("追溯码不存在")
     if row.void:
@@ -100,11 +156,20 @@ class CodeVoid(Gone):
 
 # -- pages ----------------------------------------------------------------------------
 
+def _scans(app: Sanic, scan: ScanResult) -> str:
+    return app.ctx.trace_jinja.get_template("trace/public/_scans.html").module.scans(scan)
+
+
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
-    env = request.app.ctx.jinja
-    context.setdefault("code", "")
-    body = env.get_template(template).render(county=request.app.ctx.county, **context)
-    return html(body, status=status, headers=_NO_STORE)
+    return html(_render(request.app, template, **context), status=status, headers=_NO_STORE)
+
+
+def _scan_page(request: Request, scan: ScanResult) -> HTTPResponse:
+    """The cached page of the batch with this scan's parts put in."""
+    fill = {SCANS_SLOT: _scans(request.app, scan),
+            CODE_SLOT: str(escape(scan.row.code))}
+    body = "".join(fill.get(part, part) for part in scan.record.page)
+    return html(body, headers=_NO_STORE)
 
 
 async def _trace_page(request: Request, raw: str) -> HTTPResponse:
@@ -114,15 +179,8 @@ async def _trace_page(request: Request, raw: str) -> HTTPResponse:
         return _page(request, "trace/public/void.html", status=410, row=exc.row,
                      code=exc.row.code)
     except NotFound:
-        return _page(request, "trace/public/not_found.html", status=404,
-                     raw=raw[:40])
-    return _page(request, "trace/public/page.html", scan=scan, r=scan.record.data,
-                 body=scan.record.html, code=scan.row.code,
-                 grouped=_grouped(scan.row.code), errors={}, values={})
-
-
-def _grouped(code: str) -> str:
-    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+        return _page(request, "trace/public/not_found.html", status=404, raw=raw[:40])
+    return _scan_page(request, scan)
 
 
 @pages.get("/t/<raw:str>")
@@ -141,7 +199,7 @@ async def digital_link(request: Request, gtin: str, batch_no: str, serial: str) 
 
 
 async def _matches(request: Request, code: str, gtin: str, batch_no: str) -> bool:
-    row = await find_code(code)
+    row = await request.app.ctx.trace_codes.find(code)
     if row is None:
         return False
     record = await _record(request.app, row.batch_id)
@@ -169,10 +227,14 @@ async def complaint_submit(request: Request, raw: str) -> HTTPResponse:
         if exc.status not in (422, 429) or scan is None:
             return _page(request, "trace/public/message.html", status=exc.status,
                          title=exc.message, text="请稍后再试。", code=row.code, ok=False)
-        return _page(request, "trace/public/page.html", status=exc.status, scan=scan,
-                     r=scan.record.data, body=scan.record.html, code=row.code,
-                     grouped=_grouped(row.code), errors=exc.fields or {"text": exc.message},
-                     values=form)
+        r = scan.record.data
+        return _page(request, "trace/public/page.html", status=exc.status, r=r, code=row.code,
+                     hero=Markup(_render(request.app, "trace/public/_hero.html", r=r)),
+                     scans=Markup(_scans(request.app, scan)),
+                     body=Markup(_render(request.app, "trace/public/_record.html", r=r)),
+                     complaint=Markup(_render(
+                         request.app, "trace/public/_complaint.html", code=row.code,
+                         values=form, errors=exc.fields or {"text": exc.message})))
     return redirect(f"/t/{row.code}/thanks", status=303)
 
 

@@ -17,7 +17,6 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sanic import Sanic
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
@@ -148,22 +147,3 @@ class ScanCounter:
         written = await self.flush()
         if written:
             log.info("wrote %d buffered scans at shutdown", written)
-
-
-def install(app: Sanic) -> ScanCounter:
-    """Give this worker a counter, flushing while it serves and once more at the end.
-
-    Call after the database listeners are registered: shutdown listeners run in reverse
-    order, so this final flush runs before the database is closed."""
-    counter = ScanCounter()
-    app.ctx.scans = counter
-
-    @app.after_server_start
-    async def start_flushing(app: Sanic) -> None:
-        counter.start(app.ctx.settings.SCAN_FLUSH_SECONDS)
-
-    @app.after_server_stop
-    async def flush_scans(app: Sanic) -> None:
-        await counter.stop()
-
-    return counter
