@@ -30,6 +30,7 @@ from models import (
 from models.enums import CodeStatus, Verification
 from models.rules.validity import certificate_validity
 from server.core.county import County
+from server.features.trace.service import quantity_str
 
 RECORD_TTL = 10.0
 MAX_BATCHES = 2048
@@ -161,7 +162,7 @@ async def load_record(batch_id: int, county: County, today: date,
         },
         "batch": {
             "batch_no": batch.batch_no, "production_date": batch.production_date,
-            "quantity": batch.quantity, "quantity_unit": batch.quantity_unit,
+            "quantity": quantity_str(batch.quantity), "quantity_unit": batch.quantity_unit,
             "origin": batch.origin,
         },
         "certificates": certs,

@@ -8,6 +8,7 @@ in bulk and print labels; supervision reads everything and may void a code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -53,10 +54,15 @@ def product_json(p: Product, ctx: ServiceContext) -> dict[str, Any]:
     }
 
 
+def quantity_str(value: Decimal) -> str:
+    """A quantity without trailing zeros ("300.5", "1200"): it is not money."""
+    return format(value.normalize(), "f")
+
+
 def batch_json(b: Batch) -> dict[str, Any]:
     return {
         "id": b.id, "product_id": b.product_id, "batch_no": b.batch_no,
-        "production_date": b.production_date, "quantity": b.quantity,
+        "production_date": b.production_date, "quantity": quantity_str(b.quantity),
         "quantity_unit": b.quantity_unit, "origin": b.origin, "created_at": b.created_at,
     }
 
