@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -76,6 +78,7 @@ class ServerProcess:
             [sys.executable, "-m", "server", "serve", "--port", str(self.port),
              "--workers", str(workers)],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,     # its own process group: stop() can end the workers too
         )
 
     def wait_ready(self, timeout: float = 30) -> None:
@@ -84,7 +87,8 @@ class ServerProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
             try:
-                if httpx.get(f"{self.base}/api/v1/healthz", timeout=1).status_code == 200:
+                # generous: on a busy machine a new worker answers its first requests slowly
+                if httpx.get(f"{self.base}/api/v1/healthz", timeout=10).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -99,5 +103,7 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        with contextlib.suppress(ProcessLookupError):   # no worker outlives the test
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self._log.close()
         return self.log_path.read_text()
