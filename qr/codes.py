@@ -23,11 +23,8 @@ _ALLOWED = frozenset(ALPHABET)
 
 
 def _encode(value: int, length: int) -> str:
-    chars = []
-    for _ in range(length):
-        value, index = divmod(value, 32)
-        chars.append(ALPHABET[index])
-    return "".join(reversed(chars))
+    """`length` characters for the low 5*length bits of value, most significant first."""
+    return "".join([ALPHABET[value >> (5 * i) & 31] for i in range(length - 1, -1, -1)])
 
 
 @lru_cache(maxsize=8)
@@ -53,7 +50,7 @@ def normalize(raw: str) -> str:
 
 def verify(secret: str, raw: str) -> str | None:
     """The canonical code when its signature holds, else None (forged or mistyped)."""
-    code = normalize(raw)
+    code = normalize(raw) if len(raw or "") != CODE_LENGTH else raw.upper()
     if len(code) != CODE_LENGTH or not _ALLOWED.issuperset(code):
         return None
     payload, tag = code[:RANDOM_CHARS], code[RANDOM_CHARS:]

@@ -67,13 +67,20 @@ class CodeReader:
 
     def __init__(self) -> None:
         self._sqlite: sqlite3.Connection | None = None
+        self._engine: str | None = None          # this worker's, found on first use
 
     async def find(self, code: str) -> CodeRow | None:
-        conn = connections.get("default")
-        if conn.capabilities.dialect == "sqlite":
-            row = self._sqlite_read(conn.filename, code)
+        if self._engine is None:
+            conn = connections.get("default")
+            self._engine = "sqlite" if conn.capabilities.dialect == "sqlite" else "postgres"
+            if self._engine == "sqlite":
+                self._sqlite = sqlite3.connect(f"file:{conn.filename}?mode=ro", uri=True,
+                                               check_same_thread=False)
+                self._sqlite.execute("PRAGMA busy_timeout = 5000")
+        if self._sqlite is not None:
+            row = self._sqlite.execute(_FIND["sqlite"], (code,)).fetchone()
         else:
-            rows = await conn.execute_query_dict(_FIND["postgres"], [code])
+            rows = await connections.get("default").execute_query_dict(_FIND["postgres"], [code])
             row = tuple(rows[0].values()) if rows else None
         if row is None:
             return None
@@ -83,17 +90,11 @@ class CodeReader:
                        voided_at=as_time(voided_at), scan_count=int(scans),
                        first_scan_at=as_time(first_at))
 
-    def _sqlite_read(self, path: str, code: str) -> tuple | None:
-        if self._sqlite is None:
-            self._sqlite = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
-                                           check_same_thread=False)
-            self._sqlite.execute("PRAGMA busy_timeout = 5000")
-        return self._sqlite.execute(_FIND["sqlite"], (code,)).fetchone()
-
     def close(self) -> None:
         if self._sqlite is not None:
             self._sqlite.close()
             self._sqlite = None
+        self._engine = None
 
 
 def as_time(value: Any) -> datetime | None:
