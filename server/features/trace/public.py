@@ -165,7 +165,8 @@ def _scans(scan: ScanResult) -> str:
     if scan.warn:
         warning = (
             '<div class="tp-warn" role="alert">'
-            f"<strong>此码已被查询{count}次，首次查询时间{first}，谨防假冒</strong>"
+            f'<strong>此码已被查询{count}次，首次查询时间<span class="tp-nowrap">{first}</span>'
+            "，谨防假冒</strong>"
             "<p>正品标签一般只会被查询几次。如果您是第一次扫描此码，这件商品的标签可能被复制，"
             "请保留商品和购物凭证，并通过下方表单反馈。</p></div>\n")
     return (

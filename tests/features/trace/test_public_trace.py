@@ -178,12 +178,12 @@ async def test_the_warning_after_the_threshold(client, app, codes):
     for n in range(1, 12):
         r = await client.get(f"/t/{code}")
         assert ("谨防假冒" in r.text) is (n > 10), n
-    assert "此码已被查询11次，首次查询时间" in r.text
+    assert "此码已被查询11次，首次查询时间<span" in r.text
     await flush(app)
     row = await TraceCode.get(code=code)
     first = clock.local(row.first_scan_at).strftime("%Y-%m-%d %H:%M")
     r = await client.get(f"/t/{code}")
-    assert f"此码已被查询12次，首次查询时间{first}，谨防假冒" in r.text
+    assert f'此码已被查询12次，首次查询时间<span class="tp-nowrap">{first}</span>，谨防假冒' in r.text
     body = (await client.get(f"/api/v1/trace/{code}")).json()
     assert body["scans"]["count"] == 13 and body["scans"]["warning"] is True
     assert datetime.fromisoformat(body["scans"]["first_at"]) == row.first_scan_at
