@@ -7,6 +7,7 @@ in bulk and print labels; supervision reads everything and may void a code.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,10 +25,11 @@ from models.rules.numbers import parse_count, parse_quantity
 from models.rules.trace import parse_batch_no, parse_event_time
 from models.rules.validity import certificate_validity
 from qr import codes as trace_codes
+from qr.fonts import INSTALL_HINT, FontMissing, font_file
 from qr.labels import LabelInfo
 from server.core import audit, clock
 from server.core.context import ServiceContext
-from server.core.errors import Conflict, Forbidden, NotFound
+from server.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from server.core.permissions import (
     is_supervision,
     is_staff_of,
@@ -38,6 +40,7 @@ from server.core.permissions import (
 from server.core.validation import Fields, text
 from server.features.enterprises.service import industry_parser
 
+log = logging.getLogger(__name__)
 MAX_CODES_PER_REQUEST = 100_000
 INSERT_BATCH = 5_000
 
@@ -360,7 +363,13 @@ async def void_code(ctx: ServiceContext, raw: str, data: dict) -> TraceCode:
 # -- labels -------------------------------------------------------------------------------
 
 async def label_info(batch: Batch) -> LabelInfo:
-    """What the batch's labels print; 绿色食品 only with a valid linked certificate."""
+    """What the batch's labels print; 绿色食品 only with a valid linked certificate.
+    503 when the machine lacks the CJK font labels are printed in."""
+    try:
+        font_file()
+    except FontMissing:
+        log.error(INSTALL_HINT)
+        raise ServiceUnavailable("服务器未安装标签所需的中文字体，请联系管理员") from None
     product = batch.product
     enterprise = await Enterprise.get(id=product.enterprise_id)
     green = False
