@@ -11,6 +11,7 @@ from sanic.response import HTTPResponse, raw
 
 from qr.labels import LabelInfo, render_pngs
 from qr.sheets import labels_pdf
+from server.core import clock
 from server.core.context import service_context
 from server.core.errors import ValidationError
 from server.core.http import json_body
@@ -179,10 +180,11 @@ async def labels_zip(request: Request, batch_id: int) -> HTTPResponse:
         "Content-Disposition": f'attachment; filename="{_download_name(batch, "zip")}"',
         "Cache-Control": "private, no-store"})
     sink = _Sink()
-    archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED)
+    archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED)   # PNGs are compressed already
+    stamp = clock.local(clock.now()).timetuple()[:6]
     for start in range(0, len(items), STREAM_PIECE):
         piece = items[start:start + STREAM_PIECE]
-        await asyncio.to_thread(_add_labels, archive, info, piece)
+        await asyncio.to_thread(_add_labels, archive, info, piece, stamp)
         await response.send(sink.take())
     archive.close()
     await response.send(sink.take())
@@ -190,9 +192,10 @@ async def labels_zip(request: Request, batch_id: int) -> HTTPResponse:
     return response
 
 
-def _add_labels(archive: zipfile.ZipFile, info: LabelInfo, items: list[tuple[str, str]]) -> None:
+def _add_labels(archive: zipfile.ZipFile, info: LabelInfo, items: list[tuple[str, str]],
+                stamp: tuple) -> None:
     for code, png in render_pngs(info, items):
-        archive.writestr(zipfile.ZipInfo(f"{code}.png", date_time=(2025, 1, 1, 0, 0, 0)), png)
+        archive.writestr(zipfile.ZipInfo(f"{code}.png", date_time=stamp), png)
 
 
 class _Sink:
