@@ -13,9 +13,9 @@ from qr.labels import LabelInfo, render_pngs
 from qr.sheets import labels_pdf
 from server.core import clock
 from server.core.context import service_context
-from server.core.errors import ValidationError
 from server.core.http import json_body
 from server.core.jsonutil import json_response
+from server.features.enterprises.api import _int_arg
 from server.features.trace import service
 from server.features.trace.service import (
     batch_json,
@@ -35,16 +35,6 @@ def forget_batch(request: Request, batch_id: int) -> None:
     cache = getattr(request.app.ctx, "trace_records", None)
     if cache is not None:
         cache.forget(batch_id)
-
-
-def _int_arg(request: Request, name: str, default: int) -> int:
-    value = request.args.get(name)
-    if value in (None, ""):
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationError(fields={name: "应为整数"}) from None
 
 
 # -- products and batches -----------------------------------------------------------------

@@ -3,7 +3,7 @@ Digital Link paths to the same page, and the complaint form.
 
 This is the hot path. A request verifies the code's signature (forged codes never reach
 the database), reads the code's row with one query, counts the scan in memory
-(scans.py), and renders a small template around the batch's cached fragment
+(scans.py), and puts the per-scan parts into the batch's page, rendered once and cached
 (record.py). No session is looked up, and the page loads one small stylesheet.
 """
 
@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup, escape
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse, html, redirect
 
-from tortoise.transactions import in_transaction
-
-from models import Batch, Complaint, Product
 from qr import codes as trace_codes
-from server.core import audit, clock, throttle
+from server.core import clock
 from server.core.auth import client_ip
-from server.core.errors import ApiError, Gone, NotFound, TooManyRequests
+from server.core.context import ServiceContext
+from server.core.errors import ApiError, Gone, NotFound
 from server.core.http import form_fields, json_body
 from server.core.jsonutil import json_response
-from server.core.validation import Fields, text
+from server.features.trace import service
 from server.features.trace.record import (
     CodeReader,
     CodeRow,
@@ -40,7 +38,6 @@ from server.features.trace.scans import Pending, ScanCounter
 pages = Blueprint("trace_public_pages")
 api = Blueprint("trace_public_api")
 
-COMPLAINT_WINDOW = timedelta(hours=1)
 _NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -48,7 +45,7 @@ class ScanResult:
     """A looked-up code with its batch record and, when it was counted, the scan."""
 
     def __init__(self, row: CodeRow, record: TraceRecord, count: int,
-                 first_at, warn_threshold: int) -> None:
+                 first_at: datetime | None, warn_threshold: int) -> None:
         self.row, self.record = row, record
         self.count, self.first_at = count, first_at
         self.warn = count > warn_threshold
@@ -92,6 +89,17 @@ def _render(app: Sanic, template: str, **context: Any) -> str:
     return app.ctx.trace_jinja.get_template(template).render(county=app.ctx.county, **context)
 
 
+def _page_html(app: Sanic, r: dict, *, code: str, scans: str, values: dict | None = None,
+               errors: dict | None = None) -> str:
+    """The whole trace page: the batch's parts, this scan's, and the complaint form."""
+    return _render(
+        app, "trace/public/page.html", r=r, code=code, scans=scans,
+        hero=Markup(_render(app, "trace/public/_hero.html", r=r)),
+        body=Markup(_render(app, "trace/public/_record.html", r=r)),
+        complaint=Markup(_render(app, "trace/public/_complaint.html", code=code,
+                                 values=values or {}, errors=errors or {})))
+
+
 async def _record(app: Sanic, batch_id: int) -> TraceRecord:
     """The batch's record from this worker's cache, loaded once however many scans
     arrive together when it is missing (they all wait for the same load)."""
@@ -111,18 +119,12 @@ async def _record(app: Sanic, batch_id: int) -> TraceRecord:
     return record
 
 
-async def _load_record(app: Sanic, batch_id: int, today) -> TraceRecord | None:
+async def _load_record(app: Sanic, batch_id: int, today: date) -> TraceRecord | None:
     record = await load_record(batch_id, app.ctx.county, today,
                                app.ctx.settings.CERT_EXPIRY_WARN_DAYS)
     if record is None:
         return None
-    r = record.data
-    page = _render(app, "trace/public/page.html", r=r, code=Markup(CODE_SLOT),
-                   hero=Markup(_render(app, "trace/public/_hero.html", r=r)),
-                   body=Markup(_render(app, "trace/public/_record.html", r=r)),
-                   scans=Markup(SCANS_SLOT),
-                   complaint=Markup(_render(app, "trace/public/_complaint.html",
-                                            code=Markup(CODE_SLOT), values={}, errors={})))
+    page = _page_html(app, record.data, code=Markup(CODE_SLOT), scans=Markup(SCANS_SLOT))
     record.page = _SLOTS.split(page)
     app.ctx.trace_records.put(record)
     return record
@@ -177,8 +179,15 @@ def _scans(scan: ScanResult) -> str:
         f'{first}</span><span class="tp-scans__label">首次查询时间</span></div></section>\n')
 
 
-def _fmt_time(value) -> str:
+def _fmt_time(value: datetime | None) -> str:
     return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _public_context(request: Request) -> ServiceContext:
+    """Nobody is acting: no session is looked up on the public pages."""
+    app = request.app
+    return ServiceContext(settings=app.ctx.settings, county=app.ctx.county,
+                          passwords=app.ctx.passwords, actor=None, ip=client_ip(request))
 
 
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
@@ -243,19 +252,16 @@ async def complaint_submit(request: Request, raw: str) -> HTTPResponse:
     else:
         row = scan.row
     try:
-        await file_complaint(request, row, form)
+        await service.file_complaint(_public_context(request), row.id, row.code, row.batch_id,
+                                     form)
     except ApiError as exc:
         if exc.status not in (422, 429) or scan is None:
             return _page(request, "trace/public/message.html", status=exc.status,
                          title=exc.message, text="请稍后再试。", code=row.code, ok=False)
-        r = scan.record.data
-        return _page(request, "trace/public/page.html", status=exc.status, r=r, code=row.code,
-                     hero=Markup(_render(request.app, "trace/public/_hero.html", r=r)),
-                     scans=Markup(_scans(scan)),
-                     body=Markup(_render(request.app, "trace/public/_record.html", r=r)),
-                     complaint=Markup(_render(
-                         request.app, "trace/public/_complaint.html", code=row.code,
-                         values=form, errors=exc.fields or {"text": exc.message})))
+        page = _page_html(request.app, scan.record.data, code=row.code,
+                          scans=Markup(_scans(scan)), values=form,
+                          errors=exc.fields or {"text": exc.message})
+        return html(page, status=exc.status, headers=_NO_STORE)
     return redirect(f"/t/{row.code}/thanks", status=303)
 
 
@@ -296,30 +302,6 @@ async def complaint_json(request: Request, raw: str) -> HTTPResponse:
         row = (await lookup(request, raw, count=False)).row
     except CodeVoid as exc:
         row = exc.row
-    complaint = await file_complaint(request, row, data)
+    complaint = await service.file_complaint(_public_context(request), row.id, row.code,
+                                             row.batch_id, data)
     return json_response({"id": complaint.id, "created_at": complaint.created_at}, status=201)
-
-
-async def file_complaint(request: Request, row: CodeRow, data: dict) -> Complaint:
-    settings = request.app.ctx.settings
-    key = f"complaint:ip:{client_ip(request)}"
-    limit = settings.COMPLAINTS_PER_HOUR
-    f = Fields(data)
-    body = f.required("text", "反馈内容", text(1000, "反馈内容"))
-    contact = f.optional("contact", "联系方式", text(64, "联系方式"), "")
-    if body is not None and len(body) < 5:
-        f.add("text", "请至少写5个字，说明遇到的问题")
-    f.raise_if_invalid()
-    if await throttle.count(key, COMPLAINT_WINDOW) >= limit:
-        wait = await throttle.retry_after(key, COMPLAINT_WINDOW, limit)
-        raise TooManyRequests("提交过于频繁，请稍后再试", retry_after=wait)
-    batch = await Batch.get(id=row.batch_id)
-    product = await Product.get(id=batch.product_id)
-    async with in_transaction():
-        await throttle.hit(key)
-        complaint = await Complaint.create(trace_code_id=row.id,
-                                           enterprise_id=product.enterprise_id,
-                                           code_text=row.code, text=body, contact=contact)
-        await audit.record(None, "complaint.create", complaint, after=audit.snapshot(complaint),
-                           enterprise_id=product.enterprise_id, ip=client_ip(request))
-    return complaint

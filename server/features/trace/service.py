@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
-from models import Batch, Certification, Enterprise, Product, TraceCode, TraceEvent
+from models import Batch, Certification, Complaint, Enterprise, Product, TraceCode, TraceEvent
 from models.enums import CertificateKind, CodeStatus, EventType
 from models.rules import RuleError
 from models.rules.dates import parse_date
@@ -27,9 +28,15 @@ from models.rules.validity import certificate_validity
 from qr import codes as trace_codes
 from qr.fonts import INSTALL_HINT, FontMissing, font_file
 from qr.labels import LabelInfo
-from server.core import audit, clock
+from server.core import audit, clock, throttle
 from server.core.context import ServiceContext
-from server.core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
+from server.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ServiceUnavailable,
+    TooManyRequests,
+)
 from server.core.permissions import (
     is_supervision,
     is_staff_of,
@@ -42,6 +49,7 @@ from server.features.enterprises.service import industry_parser
 
 log = logging.getLogger(__name__)
 MAX_CODES_PER_REQUEST = 100_000
+COMPLAINT_WINDOW = timedelta(hours=1)
 INSERT_BATCH = 5_000
 
 
@@ -397,3 +405,29 @@ async def code_for_label(ctx: ServiceContext, raw: str) -> tuple[TraceCode, Labe
     if code.status == CodeStatus.VOID:
         raise Conflict("该追溯码已作废，不能再打印标签")
     return code, await label_info(code.batch)
+
+
+# -- complaints ----------------------------------------------------------------------------
+
+async def file_complaint(ctx: ServiceContext, code_id: int, code_text: str, batch_id: int,
+                         data: dict) -> Complaint:
+    """A consumer's complaint about a code (no log-in): at most COMPLAINTS_PER_HOUR from
+    one address, counted in the database so every worker applies the same limit."""
+    f = Fields(data)
+    body = f.required("text", "反馈内容", text(1000, "反馈内容"))
+    contact = f.optional("contact", "联系方式", text(64, "联系方式"), "")
+    if body is not None and len(body) < 5:
+        f.add("text", "请至少写5个字，说明遇到的问题")
+    f.raise_if_invalid()
+    key, limit = f"complaint:ip:{ctx.ip}", ctx.settings.COMPLAINTS_PER_HOUR
+    if await throttle.count(key, COMPLAINT_WINDOW) >= limit:
+        wait = await throttle.retry_after(key, COMPLAINT_WINDOW, limit)
+        raise TooManyRequests("提交过于频繁，请稍后再试", retry_after=wait)
+    enterprise_id = (await Batch.get(id=batch_id).select_related("product")).product.enterprise_id
+    async with in_transaction():
+        await throttle.hit(key)
+        complaint = await Complaint.create(trace_code_id=code_id, enterprise_id=enterprise_id,
+                                           code_text=code_text, text=body, contact=contact)
+        await audit.record(None, "complaint.create", complaint, after=audit.snapshot(complaint),
+                           enterprise_id=enterprise_id, ip=ctx.ip)
+    return complaint
