@@ -1,6 +1,6 @@
 """The public trace page under load against a bare Sanic hello-world, in one run.
 
-    .venv/bin/python bench/trace_page.py [--seconds 8] [--rounds 3] [--codes 1000]
+    .venv/bin/python bench/trace_page.py [--seconds 8] [--rounds 5] [--codes 1000]
 
 Both servers run with one worker on this machine: ours exactly as deployed
 (`python -m server serve --workers 1`, access log on, SQLite), the hello-world as
@@ -157,7 +157,7 @@ def wrk(url: str, seconds: int, script: Path | None = None) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--codes", type=int, default=1000)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
