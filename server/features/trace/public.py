@@ -33,7 +33,7 @@ from server.features.trace.record import (
     TraceRecord,
     load_record,
 )
-from server.features.trace.scans import Pending, ScanCounter
+from server.features.trace.scans import ScanCounter
 
 pages = Blueprint("trace_public_pages")
 api = Blueprint("trace_public_api")
@@ -133,20 +133,25 @@ async def _load_record(app: Sanic, batch_id: int, today: date) -> TraceRecord | 
 async def lookup(request: Request, raw: str, *, count: bool = True) -> ScanResult:
     """The code behind `raw` (404 unknown or forged, 410 void), counted as a scan."""
     app = request.app
+    scans = app.ctx.scans
     code = trace_codes.verify(app.ctx.settings.SECRET_KEY, raw)
-    row = await app.ctx.trace_codes.find(code) if code else None
-    if row is None:
-        raise NotFound("追溯码不存在")
-    if row.void:
-        raise CodeVoid(row)
-    record = await _record(app, row.batch_id)
-    pending: Pending | None
+    while True:
+        generation = scans.generation
+        row = await app.ctx.trace_codes.find(code) if code else None
+        if row is None:
+            raise NotFound("追溯码不存在")
+        if row.void:
+            raise CodeVoid(row)
+        record = await _record(app, row.batch_id)
+        # A flush that committed while this request waited has moved counts from this
+        # worker's hands into the row read before it: read the row again.
+        if scans.generation == generation:
+            break
     if count:
-        pending = app.ctx.scans.record(row.id, row.batch_id, clock.now())
-    else:
-        pending = app.ctx.scans.pending(row.id)
-    total = row.scan_count + (pending.count if pending else 0)
-    first = row.first_scan_at or (pending.first_at if pending else None)
+        scans.record(row.id, row.batch_id, clock.now())
+    held, held_first = scans.unwritten(row.id)
+    total = row.scan_count + held
+    first = row.first_scan_at or held_first
     return ScanResult(row, record, total, first, app.ctx.settings.SCAN_WARN_THRESHOLD)
 
 

@@ -7,6 +7,11 @@ updates (`scan_count = scan_count + n`), so any number of workers can flush into
 same rows. A flush that fails puts its counts back; the server's shutdown writes what is
 left after the last request has been answered and before the database is closed.
 Only a killed process (SIGKILL, power loss) can lose the scans of its last interval.
+
+What a page shows is the row's count plus what this worker still holds, a flush in
+flight included (`unwritten`); `generation` tells a reader that a flush committed while
+it waited, so it reads the row again rather than miss those scans. Other workers'
+unwritten scans appear within SCAN_FLUSH_SECONDS.
 """
 
 from __future__ import annotations
@@ -59,6 +64,9 @@ class ScanCounter:
     def __init__(self) -> None:
         self.codes: dict[int, Pending] = {}
         self.days: dict[tuple[int, date], int] = {}
+        # What a flush is writing right now: still this worker's to show until committed.
+        self.flushing: dict[int, Pending] = {}
+        self.generation = 0          # flushes committed: a reader that saw it change re-reads
         self._task: asyncio.Task | None = None
         self._lock = asyncio.Lock()
 
@@ -76,6 +84,16 @@ class ScanCounter:
     def pending(self, code_id: int) -> Pending | None:
         return self.codes.get(code_id)
 
+    def unwritten(self, code_id: int) -> tuple[int, datetime | None]:
+        """Scans of the code this worker holds that the database does not show yet:
+        (count, earliest), the buffer and any flush still in flight together."""
+        count, first = 0, None
+        for held in (self.flushing.get(code_id), self.codes.get(code_id)):
+            if held is not None:
+                count += held.count
+                first = held.first_at if first is None else min(first, held.first_at)
+        return count, first
+
     @property
     def total_pending(self) -> int:
         return sum(p.count for p in self.codes.values())
@@ -87,11 +105,15 @@ class ScanCounter:
             if not codes and not days:
                 return 0
             self.codes, self.days = {}, {}     # scans from now on go to a fresh buffer
+            self.flushing = codes
             try:
                 await self._write(codes, days)
             except BaseException:
+                self.flushing = {}
                 self._restore(codes, days)     # nothing is lost: the next flush retries
                 raise
+            self.flushing = {}
+            self.generation += 1
             return sum(p.count for p in codes.values())
 
     def _restore(self, codes: dict[int, Pending], days: dict[tuple[int, date], int]) -> None:

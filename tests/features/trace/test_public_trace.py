@@ -225,3 +225,31 @@ async def test_complaints_from_the_page_and_the_api_are_rate_limited(client, app
     # complaints are not scans
     await flush(app)
     assert (await TraceCode.get(code=code)).scan_count == 0
+
+
+async def test_scans_being_written_still_show(client, app, codes):
+    """While a flush is in flight, its counts are neither in the row nor in the buffer:
+    the page still shows them, and after the commit shows them once."""
+    code = codes[4].code
+    for _ in range(3):
+        await client.get(f"/t/{code}")
+    counter = app.ctx.scans
+    release = asyncio.Event()
+    real_write = counter._write
+
+    async def slow_write(*args):
+        await release.wait()
+        await real_write(*args)
+
+    counter._write = slow_write
+    flushing = asyncio.create_task(counter.flush())
+    await asyncio.sleep(0.05)
+    assert counter.flushing and not counter.codes
+    body = (await client.get(f"/api/v1/trace/{code}")).json()
+    assert body["scans"]["count"] == 4
+    release.set()
+    assert await flushing == 3
+    counter._write = real_write
+    assert (await TraceCode.get(code=code)).scan_count == 3
+    body = (await client.get(f"/api/v1/trace/{code}")).json()
+    assert body["scans"]["count"] == 5

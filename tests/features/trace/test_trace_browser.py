@@ -16,7 +16,7 @@ SHOTS = Path(__file__).resolve().parents[3] / "bench-results" / "screenshots"
 @pytest.fixture
 def served(tmp_path):
     db = EmptyDatabase(tmp_path)
-    env = env_for(db.url, tmp_path, SCAN_WARN_THRESHOLD="2", SCAN_FLUSH_SECONDS="0.2")
+    env = env_for(db.url, tmp_path, SCAN_WARN_THRESHOLD="2")
     assert run_cli("migrate", env=env).returncode == 0
     assert run_cli(*create_supervisor_args(),
                    env={**env, "NEW_USER_PASSWORD": SUPERVISOR[1]}).returncode == 0
