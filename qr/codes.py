@@ -28,14 +28,17 @@ def _encode(value: int, length: int) -> str:
 
 
 @lru_cache(maxsize=8)
-def _key(secret: str) -> bytes:
+def _keyed(secret: str) -> hmac.HMAC:
     # A key of its own, so no other signature made with SECRET_KEY can pass as a code.
-    return hmac.new(secret.encode(), b"hulin/trace-code", hashlib.sha256).digest()
+    # Kept keyed: copying it is cheaper than keying HMAC afresh for every scan.
+    key = hmac.new(secret.encode(), b"hulin/trace-code", hashlib.sha256).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def _tag(secret: str, payload: str) -> str:
-    digest = hmac.digest(_key(secret), payload.encode(), "sha256")
-    return _encode(int.from_bytes(digest[:4], "big") >> 2, TAG_CHARS)  # top 30 bits
+    mac = _keyed(secret).copy()
+    mac.update(payload.encode())
+    return _encode(int.from_bytes(mac.digest()[:4], "big") >> 2, TAG_CHARS)  # top 30 bits
 
 
 def new_code(secret: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -125,7 +126,8 @@ async def _load_record(app: Sanic, batch_id: int, today: date) -> TraceRecord | 
     if record is None:
         return None
     page = _page_html(app, record.data, code=Markup(CODE_SLOT), scans=Markup(SCANS_SLOT))
-    record.page = _SLOTS.split(page)
+    record.page = [p if p in (SCANS_SLOT, CODE_SLOT) else p.encode()
+                   for p in _SLOTS.split(page)]
     app.ctx.trace_records.put(record)
     return record
 
@@ -185,7 +187,13 @@ def _scans(scan: ScanResult) -> str:
 
 
 def _fmt_time(value: datetime | None) -> str:
-    return clock.local(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+    return _minute_text(int(value.timestamp()) // 60) if value else "—"
+
+
+@lru_cache(maxsize=4096)
+def _minute_text(minute: int) -> str:
+    """A minute since the epoch as local time: first scans repeat, formatting them does not."""
+    return clock.local(datetime.fromtimestamp(minute * 60, UTC)).strftime("%Y-%m-%d %H:%M")
 
 
 def _public_context(request: Request) -> ServiceContext:
@@ -200,11 +208,10 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
 
 
 def _scan_page(request: Request, scan: ScanResult) -> HTTPResponse:
-    """The cached page of the batch with this scan's parts put in."""
-    fill = {SCANS_SLOT: _scans(scan),
-            CODE_SLOT: str(escape(scan.row.code))}
-    body = "".join(fill.get(part, part) for part in scan.record.page)
-    return html(body, headers=_NO_STORE)
+    """The cached page of the batch (already UTF-8) with this scan's parts put in."""
+    fill = {SCANS_SLOT: _scans(scan).encode(), CODE_SLOT: str(escape(scan.row.code)).encode()}
+    body = b"".join([fill.get(part, part) for part in scan.record.page])
+    return HTTPResponse(body, headers=_NO_STORE, content_type="text/html; charset=utf-8")
 
 
 async def _trace_page(request: Request, raw: str) -> HTTPResponse:

@@ -111,8 +111,8 @@ class TraceRecord:
     batch_id: int
     day: date
     data: dict[str, Any]
-    # The page with the per-scan parts left out: text, then (slot name, text) pairs.
-    page: list[str] = field(default_factory=list)
+    # The page split at its per-scan parts: UTF-8 pieces, and the slot markers (str).
+    page: list[bytes | str] = field(default_factory=list)
 
 
 async def load_record(batch_id: int, county: County, today: date,
