@@ -11,7 +11,7 @@ PORT ?= 8000
 PIP_VERSION := 26.3
 WEUI_VERSION := 2.6.26
 
-.PHONY: run serve install install-dev system-deps test test-pg migrate seed lint bench \
+.PHONY: run serve install install-dev system-deps runtime-deps test test-pg migrate seed lint bench \
 	migration vendor-weui clean
 
 $(PY):
@@ -29,10 +29,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Debian packages the tests and labels use: Chromium (page tests at phone width) and a
-# CJK font. Installed when missing and we may (root with apt); otherwise say what to do.
+# Debian packages the tests and labels use: a CJK font (labels), Chromium (page tests at
+# phone width), poppler-utils (label PDFs in tests), wrk (bench). Installed when missing
+# and we may (root with apt); otherwise say what to do. Serving needs only the font.
 system-deps:
 	@scripts/system-deps.sh
+
+runtime-deps:
+	@scripts/system-deps.sh runtime
 
 settings.local.toml: | $(PY)
 	$(PY) scripts/local_settings.py
@@ -43,10 +47,10 @@ migrate: install settings.local.toml
 seed: migrate
 	$(PY) -m server seed-demo
 
-run: seed
+run: seed runtime-deps
 	PORT=$(PORT) $(PY) -m server serve --port $(PORT)
 
-serve: install settings.local.toml
+serve: install settings.local.toml runtime-deps
 	$(PY) -m server serve --port $(PORT)
 
 test: install-dev system-deps
@@ -59,7 +63,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check server models qr tests scripts bench
 
 # Every script under bench/ prints its own figures.
-bench: install-dev
+bench: install-dev system-deps
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; \
 		echo "== $$script"; $(PY) $$script || exit 1; done
 

@@ -22,22 +22,22 @@ _ALLOWED = frozenset(ALPHABET)
 
 
 def _encode(value: int, length: int) -> str:
-    chars = []
-    for _ in range(length):
-        value, index = divmod(value, 32)
-        chars.append(ALPHABET[index])
-    return "".join(reversed(chars))
+    """`length` characters for the low 5*length bits of value, most significant first."""
+    return "".join([ALPHABET[value >> (5 * i) & 31] for i in range(length - 1, -1, -1)])
 
 
 @lru_cache(maxsize=8)
-def _key(secret: str) -> bytes:
+def _keyed(secret: str) -> hmac.HMAC:
     # A key of its own, so no other signature made with SECRET_KEY can pass as a code.
-    return hmac.new(secret.encode(), b"hulin/trace-code", hashlib.sha256).digest()
+    # Kept keyed: copying it is cheaper than keying HMAC afresh for every scan.
+    key = hmac.new(secret.encode(), b"hulin/trace-code", hashlib.sha256).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def _tag(secret: str, payload: str) -> str:
-    digest = hmac.new(_key(secret), payload.encode(), hashlib.sha256).digest()
-    return _encode(int.from_bytes(digest[:4], "big") >> 2, TAG_CHARS)  # top 30 bits
+    mac = _keyed(secret).copy()
+    mac.update(payload.encode())
+    return _encode(int.from_bytes(mac.digest()[:4], "big") >> 2, TAG_CHARS)  # top 30 bits
 
 
 def new_code(secret: str) -> str:
@@ -47,12 +47,12 @@ def new_code(secret: str) -> str:
 
 def normalize(raw: str) -> str:
     """Upper case without spaces or dashes, as people might type a printed code."""
-    return "".join(ch for ch in (raw or "").upper() if ch not in " -")
+    return (raw or "").upper().replace(" ", "").replace("-", "")
 
 
 def verify(secret: str, raw: str) -> str | None:
     """The canonical code when its signature holds, else None (forged or mistyped)."""
-    code = normalize(raw)
+    code = normalize(raw) if len(raw or "") != CODE_LENGTH else raw.upper()
     if len(code) != CODE_LENGTH or not _ALLOWED.issuperset(code):
         return None
     payload, tag = code[:RANDOM_CHARS], code[RANDOM_CHARS:]

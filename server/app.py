@@ -34,6 +34,9 @@ from server.features.registration import api as registration_api
 from server.features.registration import pages as registration_pages
 from server.features.reports import api as reports_api
 from server.features.reports import pages as reports_pages
+from server.features.trace import api as trace_api
+from server.features.trace import pages as trace_pages
+from server.features.trace import public as trace_public
 
 APP_NAME = "hulin_trace"
 
@@ -45,6 +48,8 @@ API_BLUEPRINTS = [
     reports_api.bp,
     certifications_api.bp,
     registration_api.bp,
+    trace_api.bp,
+    trace_public.api,
 ]
 PAGE_BLUEPRINTS = [
     home_pages.bp,
@@ -53,6 +58,8 @@ PAGE_BLUEPRINTS = [
     reports_pages.bp,
     certifications_pages.bp,
     registration_pages.bp,
+    trace_pages.bp,
+    trace_public.pages,
 ]
 
 
@@ -116,4 +123,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Sanic:
     async def close_database(app: Sanic) -> None:
         await close_db()
 
+    # After close_database: shutdown listeners run in reverse, so the last buffered
+    # scans are written before the database closes.
+    trace_public.install(app)
     return app

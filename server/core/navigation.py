@@ -20,6 +20,7 @@ STAFF_NAV = [
     NavItem("证书", "/certifications"),
     NavItem("追溯平台注册", "/registration"),
     NavItem("企业信息", "/enterprise"),
+    NavItem("产品追溯", "/products"),
     NavItem("账号", "/account"),
 ]
 

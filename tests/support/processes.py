@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -77,6 +79,7 @@ class ServerProcess:
             [sys.executable, "-m", "server", "serve", "--port", str(self.port),
              "--workers", str(workers)],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,     # its own process group: stop() can end the workers too
         )
 
     def wait_ready(self, timeout: float = 60) -> None:
@@ -87,8 +90,9 @@ class ServerProcess:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
             ready = self.log_path.read_text().count("Worker ready")
             try:
+                # generous: on a busy machine a new worker answers its first requests slowly
                 if ready >= self.workers and httpx.get(
-                    f"{self.base}/api/v1/healthz", timeout=5
+                    f"{self.base}/api/v1/healthz", timeout=10
                 ).status_code == 200:
                     return
             except httpx.HTTPError:
@@ -104,5 +108,7 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        with contextlib.suppress(ProcessLookupError):   # no worker outlives the test
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self._log.close()
         return self.log_path.read_text()
