@@ -72,8 +72,8 @@ async def make_data(env: dict[str, str], count: int) -> list[str]:
     from models import Certification, Enterprise, TraceabilityRegistration, User
     from models.enums import CertificateKind, Platform, Role, Verification
     from server.core.config import load_settings
-    from server.core.county import load_county
     from server.core.context import ServiceContext
+    from server.core.county import load_county
     from server.core.db import close_db, init_db
     from server.core.security import Passwords
     from server.demo.seed import demo_credit_code

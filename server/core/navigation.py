@@ -12,6 +12,14 @@ from models.enums import Role
 class NavItem:
     label: str
     href: str
+    # Other paths that belong to this entry (e.g. a product's batches and codes).
+    also: tuple[str, ...] = ()
+
+    def is_current(self, path: str) -> bool:
+        if self.href == "/":
+            return path == "/"
+        return any(path == p or path.startswith(p + "/") or path.startswith(p + "?")
+                   for p in (self.href, *self.also))
 
 
 STAFF_NAV = [
@@ -19,8 +27,8 @@ STAFF_NAV = [
     NavItem("月报", "/reports"),
     NavItem("证书", "/certifications"),
     NavItem("追溯平台注册", "/registration"),
+    NavItem("产品追溯", "/products", also=("/batches", "/codes")),
     NavItem("企业信息", "/enterprise"),
-    NavItem("产品追溯", "/products"),
     NavItem("账号", "/account"),
 ]
 

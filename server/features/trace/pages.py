@@ -122,7 +122,8 @@ async def batch_create(request: Request, product_id: int) -> HTTPResponse:
         product = await service.get_product(ctx, product_id, write=True)
         return render(request, "trace/batch_form.html", status=exc.status, product=product,
                       values=form, errors=exc.fields)
-    return redirect_with_flash(request, f"/batches/{batch.id}", "批次已创建，可以记录生产过程并生成追溯码")
+    return redirect_with_flash(request, f"/batches/{batch.id}",
+                               "批次已创建，可以记录生产过程并生成追溯码")
 
 
 # -- batches ----------------------------------------------------------------------------------

@@ -38,8 +38,8 @@ from server.core.errors import (
     TooManyRequests,
 )
 from server.core.permissions import (
-    is_supervision,
     is_staff_of,
+    is_supervision,
     require_enterprise_reader,
     require_enterprise_staff,
     require_login,

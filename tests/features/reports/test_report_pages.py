@@ -219,7 +219,7 @@ async def test_navigation_has_the_reporting_entries(client, staff, supervisor):
     await log_in_page(client, staff.phone)
     nav = (await client.get("/reports")).text.split('aria-label="主要功能"')[1].split("</nav>")[0]
     assert [label for _, label in re.findall(r'href="([^"]+)">([^<]+)</a>', nav)] == \
-        ["首页", "月报", "证书", "追溯平台注册", "企业信息", "账号"]
+        ["首页", "月报", "证书", "追溯平台注册", "产品追溯", "企业信息", "账号"]
     assert 'hl-nav__item hl-nav__item_on" href="/reports"' in nav
     other = client.another()
     await log_in_page(other, supervisor.phone)
