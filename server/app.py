@@ -27,6 +27,8 @@ from server.features.enterprises import pages as enterprises_pages
 from server.features.health import api as health_api
 from server.features.home import pages as home_pages
 from server.features.reference import api as reference_api
+from server.features.supervision import api as supervision_api
+from server.features.supervision import pages as supervision_pages
 
 APP_NAME = "hulin_trace"
 
@@ -35,11 +37,13 @@ API_BLUEPRINTS = [
     enterprises_api.bp,
     health_api.bp,
     reference_api.bp,
+    supervision_api.bp,
 ]
 PAGE_BLUEPRINTS = [
     home_pages.bp,
     accounts_pages.bp,
     enterprises_pages.bp,
+    supervision_pages.bp,
 ]
 
 
