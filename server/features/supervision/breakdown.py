@@ -118,8 +118,9 @@ async def breakdown(ctx: ServiceContext, year: int) -> Breakdown:
 
     for area in [*places.values(), *industries.values()]:
         area.share = percent(area.sums.revenue, total.sums.revenue)
+    # largest revenue first; a tie shares the rank and keeps the county file's order
     ranked = sorted((a for a in places.values() if a.enterprises or a.sums.revenue),
-                    key=lambda a: (-a.sums.revenue, a.label))
+                    key=lambda a: -a.sums.revenue)
     previous, rank = None, 0
     for index, area in enumerate(ranked, start=1):
         if area.sums.revenue != previous:
