@@ -1,7 +1,8 @@
 """Revenue and counts by place and by industry for a year, and the ranking of places.
 
-Three grouped queries (enterprises, reports, certificates), each returning at most
-places x industries rows; the per-place and per-industry totals are folded from those.
+Two grouped queries (reports with enterprise counts, facts.py; certificates), each
+returning at most places x industries rows; the per-place and per-industry totals are
+folded from those.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from server.core import clock
 from server.core.context import ServiceContext
 from server.core.permissions import require_supervision
 from server.features.supervision.calc import percent
-from server.features.supervision.facts import Sums, report_sums
-from server.features.supervision.progress import leading_levels, num
+from server.features.supervision.facts import Sums, year_facts
+from server.features.supervision.progress import num
 from server.features.supervision.sql import Sql, as_int
 from server.features.supervision.window import Window
 
@@ -60,20 +61,6 @@ class Breakdown:
         return sorted((a for a in self.places if a.rank), key=lambda a: a.rank or 0)
 
 
-async def _enterprise_counts(sql: Sql, as_of: date) -> list[dict[str, Any]]:
-    levels = leading_levels("city")
-    d = sql.date_param()
-    return await sql.rows(f"""
-        SELECT e.township AS township, e.industry AS industry, COUNT(*) AS enterprises,
-               SUM(CASE WHEN e.above_scale = ? AND (e.above_scale_since IS NULL
-                        OR e.above_scale_since <= {d}) THEN 1 ELSE 0 END) AS above_scale,
-               SUM(CASE WHEN e.leading_level IN {Sql.in_list(levels)} THEN 1 ELSE 0 END)
-                   AS leading
-        FROM enterprise e WHERE e.status <> ?
-        GROUP BY e.township, e.industry
-    """, [True, as_of, *levels, EnterpriseStatus.CLOSED.value])
-
-
 async def _certificate_counts(sql: Sql, as_of: date) -> list[dict[str, Any]]:
     d = sql.date_param()
     return await sql.rows(f"""
@@ -101,21 +88,22 @@ async def breakdown(ctx: ServiceContext, year: int) -> Breakdown:
         trade = industries.setdefault(industry, Area(industry, industry))
         return [place, trade, total]
 
-    for row in await _enterprise_counts(sql, as_of):
-        for area in areas(row["township"], row["industry"]):
-            area.enterprises += as_int(row["enterprises"])
-            area.above_scale += as_int(row["above_scale"])
-            area.leading += as_int(row["leading"])
+    facts = await year_facts(sql, county, window, as_of, group_by=("township", "industry"))
+    for (township, industry), f in facts.items():
+        place, trade, _ = areas(township, industry)
+        for area in (place, trade, total):
+            area.enterprises += f.enterprises
+            area.above_scale += f.above_scale
+            area.leading += f.leading
+        # quantities of different industries do not add up: only per industry
+        without_quantity = Sums(f.sums.revenue, f.sums.output_value, Decimal(0),
+                                f.sums.reporters, f.sums.reports)
+        place.sums += without_quantity
+        trade.sums += f.sums
+        total.sums += without_quantity
     for row in await _certificate_counts(sql, as_of):
         for area in areas(row["township"], row["industry"]):
             area.certificates += as_int(row["certificates"])
-    sums = await report_sums(sql, county, window, ("township", "industry"))
-    for (township, industry), s in sums.items():
-        place, trade, _ = areas(township, industry)
-        place.sums += Sums(s.revenue, s.output_value, Decimal(0), s.reporters, s.reports)
-        trade.sums += s
-        total.sums += Sums(s.revenue, s.output_value, Decimal(0), s.reporters, s.reports)
-
     for area in [*places.values(), *industries.values()]:
         area.share = percent(area.sums.revenue, total.sums.revenue)
     # largest revenue first; a tie shares the rank and keeps the county file's order

@@ -8,6 +8,7 @@ pages of the reporting feature at fixed URLs; only their counts are read here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from models import Complaint, MonthlyReport, TraceabilityRegistration
 from models.enums import ComplaintStatus, ReportStatus, Verification
@@ -16,7 +17,7 @@ from server.core import clock
 from server.core.context import ServiceContext
 from server.core.permissions import require_supervision
 from server.features.supervision import breakdown, compliance, expiring, progress, submissions
-from server.features.supervision.facts import Sums, monthly_sums
+from server.features.supervision.facts import Sums, monthly_revenue
 from server.features.supervision.sql import Sql
 from server.features.supervision.window import Window
 
@@ -68,12 +69,11 @@ async def dashboard(ctx: ServiceContext, year: int) -> Dashboard:
     today = clock.today()
     window = Window.of_year(year)
     sql = Sql()
-    this_year = await monthly_sums(sql, ctx.county, window)
-    last_year = await monthly_sums(sql, ctx.county, Window.of_year(year - 1))
+    both_years = await monthly_revenue(sql, Window(date(year - 1, 1, 1), date(year, 12, 31)))
     months = []
     for period in periods_between(Period(year, 1), Period(year, 12)):
-        months.append((period, this_year.get(str(period), Sums()),
-                       last_year.get(str(period.same_month_last_year), Sums())))
+        months.append((period, both_years.get(str(period), Sums()),
+                       both_years.get(str(period.same_month_last_year), Sums())))
     collecting = submissions.default_period(today)
     period = collecting if collecting.year == year else Period(year, 12)
     return Dashboard(

@@ -1,4 +1,4 @@
-"""Aggregates of the monthly reports shared by plan progress, breakdowns and drill-downs.
+"""The year's figures behind plan progress, breakdowns and drill-downs, in one pass.
 
 Which reports count: those the enterprise has submitted (`submitted`) and those
 supervision approved (`approved`). Drafts are unfinished and returned reports are being
@@ -7,15 +7,21 @@ corrected, so neither counts until it is submitted again.
 Revenue and output value are 万元, summed exactly (4 places); output quantity is summed
 (3 places) only where the report's unit is its industry's unit (county file), so 吨 and
 万袋 never mix. Figures are attributed to the enterprise's primary industry and place.
+
+Speed: the window's reports are read once per query. `enterprise_sums_cte` sums them per
+enterprise (`y`), straight from the covering index `ix_report_facts`; everything else
+(per industry, per place, enterprise counts with the year's revenue) is folded from
+those few thousand rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from models.enums import ReportStatus
+from models.enums import EnterpriseStatus, LeadingLevel, ReportStatus
 from server.core.county import County
 from server.features.supervision.sql import Sql, as_int, from_exact
 from server.features.supervision.window import Window
@@ -23,6 +29,7 @@ from server.features.supervision.window import Window
 COUNTED_STATUSES = (ReportStatus.SUBMITTED.value, ReportStatus.APPROVED.value)
 MONEY_PLACES = 4
 QUANTITY_PLACES = 3
+CLOSED = EnterpriseStatus.CLOSED.value
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,29 @@ class Sums:
                     self.reporters + other.reporters, self.reports + other.reports)
 
 
+@dataclass
+class Facts:
+    """One group (an industry, a place, a place x industry) of `year_facts`."""
+
+    sums: Sums = field(default_factory=Sums)
+    enterprises: int = 0        # not closed
+    above_scale: int = 0        # 规上 on the as-of date
+    leading: int = 0            # 市级以上龙头
+    counts: dict[str, int] = field(default_factory=dict)   # per requested condition
+
+    def __add__(self, other: Facts) -> Facts:
+        return Facts(self.sums + other.sums, self.enterprises + other.enterprises,
+                     self.above_scale + other.above_scale, self.leading + other.leading,
+                     {k: self.counts.get(k, 0) + other.counts.get(k, 0)
+                      for k in {*self.counts, *other.counts}})
+
+
+def leading_levels(minimum: str) -> list[str]:
+    """The LeadingLevel values at or above `minimum` (never `none`)."""
+    rank = LeadingLevel(minimum).rank
+    return [level.value for level in LeadingLevel if level.rank >= max(rank, 1)]
+
+
 def unit_case(county: County) -> tuple[str, list[Any]]:
     """SQL giving the industry's output unit for `e.industry`, with its parameters."""
     parts, params = [], []
@@ -48,25 +78,38 @@ def unit_case(county: County) -> tuple[str, list[Any]]:
     return f"(CASE e.industry {' '.join(parts)} ELSE '' END)", params
 
 
-def sum_columns(sql: Sql, county: County) -> tuple[str, list[Any]]:
-    """The SELECT list of the sums over `monthly_report r` joined to `enterprise e`."""
-    units, params = unit_case(county)
-    columns = f"""
-        SUM({sql.exact('r.revenue', MONEY_PLACES)}) AS revenue,
-        SUM({sql.exact('r.output_value', MONEY_PLACES)}) AS output_value,
-        SUM(CASE WHEN r.output_unit = {units}
-                 THEN {sql.exact('r.output_quantity', QUANTITY_PLACES)} END) AS output_quantity,
-        COUNT(DISTINCT r.enterprise_id) AS reporters,
-        COUNT(*) AS reports
-    """
-    return columns, params
-
-
-def report_filter(window: Window) -> tuple[str, list[Any]]:
-    """WHERE conditions selecting the window's counted reports of `r`."""
-    condition = (f"r.period >= ? AND r.period <= ? AND r.status IN "
+def report_filter(window: Window, alias: str = "r") -> tuple[str, list[Any]]:
+    """WHERE conditions selecting the window's counted reports."""
+    condition = (f"{alias}.period >= ? AND {alias}.period <= ? AND {alias}.status IN "
                  f"{Sql.in_list(COUNTED_STATUSES)}")
     return condition, [str(window.first_period), str(window.last_period), *COUNTED_STATUSES]
+
+
+def enterprise_sums_cte(sql: Sql, county: County, window: Window) -> tuple[str, list[Any]]:
+    """`WITH u AS (...), y AS (...)`: y = each reporting enterprise's sums for the window
+    (exact integers: revenue and output_value in 0.0001 万元, output_quantity in 0.001 of
+    its industry's unit) and its number of counted reports."""
+    condition, params = report_filter(window)
+    units, unit_params = unit_case(county)
+    text = f"""WITH u AS (
+            SELECT r.enterprise_id AS enterprise_id, r.output_unit AS output_unit,
+                   SUM({sql.exact('r.revenue', MONEY_PLACES)}) AS revenue,
+                   SUM({sql.exact('r.output_value', MONEY_PLACES)}) AS output_value,
+                   SUM({sql.exact('r.output_quantity', QUANTITY_PLACES)}) AS quantity,
+                   COUNT(*) AS reports
+            FROM monthly_report r
+            WHERE {condition}
+            GROUP BY r.enterprise_id, r.output_unit
+        ), y AS (
+            SELECT u.enterprise_id AS enterprise_id, SUM(u.revenue) AS revenue,
+                   SUM(u.output_value) AS output_value,
+                   SUM(CASE WHEN u.output_unit = {units} THEN u.quantity END)
+                       AS output_quantity,
+                   SUM(u.reports) AS reports
+            FROM u JOIN enterprise e ON e.id = u.enterprise_id
+            GROUP BY u.enterprise_id
+        )"""
+    return text, params + unit_params
 
 
 def sums_of(row: dict[str, Any]) -> Sums:
@@ -79,41 +122,61 @@ def sums_of(row: dict[str, Any]) -> Sums:
     )
 
 
-async def report_sums(sql: Sql, county: County, window: Window,
-                      group_by: tuple[str, ...] = ("industry",)) -> dict[tuple, Sums]:
-    """Sums of the window's counted reports per group of enterprise columns.
+async def year_facts(sql: Sql, county: County, window: Window, as_of: date, *,
+                     group_by: tuple[str, ...] = ("industry",),
+                     conditions: dict[str, tuple[str, list[Any]]] | None = None,
+                     ) -> dict[tuple, Facts]:
+    """Report sums and enterprise counts per group of enterprise columns, in one query.
 
-    `group_by` names enterprise columns (`industry`, `township`); the result has at most
-    places x industries entries, whatever the size of the county.
+    `conditions` names extra counts: {name: (SQL over `e` and `y.revenue`, parameters)},
+    counted among enterprises that are not closed. At most places x industries groups.
     """
     allowed = {"industry", "township"}
-    if not set(group_by) <= allowed:
+    if not group_by or not set(group_by) <= allowed:
         raise ValueError(f"group_by must be among {sorted(allowed)}")
-    columns, params = sum_columns(sql, county)
-    condition, where_params = report_filter(window)
+    cte, params = enterprise_sums_cte(sql, county, window)
+    levels = leading_levels("city")
+    d = sql.date_param()
+    selects = [
+        "SUM(CASE WHEN e.status <> ? THEN 1 ELSE 0 END) AS enterprises",
+        f"""SUM(CASE WHEN e.status <> ? AND e.above_scale = ? AND (e.above_scale_since IS NULL
+                 OR e.above_scale_since <= {d}) THEN 1 ELSE 0 END) AS above_scale""",
+        f"""SUM(CASE WHEN e.status <> ? AND e.leading_level IN {Sql.in_list(levels)}
+                 THEN 1 ELSE 0 END) AS leading""",
+    ]
+    select_params: list[Any] = [CLOSED, CLOSED, True, as_of, CLOSED, *levels]
+    names = list(conditions or {})
+    for index, name in enumerate(names):
+        condition, cond_params = (conditions or {})[name]
+        selects.append(f"SUM(CASE WHEN e.status <> ? AND ({condition}) THEN 1 ELSE 0 END)"
+                       f" AS c{index}")
+        select_params += [CLOSED, *cond_params]
     keys = ", ".join(f"e.{name}" for name in group_by)
-    query = f"""
-        SELECT {keys}, {columns}
-        FROM monthly_report r JOIN enterprise e ON e.id = r.enterprise_id
-        WHERE {condition}
+    query = f"""{cte}
+        SELECT {keys},
+               SUM(y.revenue) AS revenue, SUM(y.output_value) AS output_value,
+               SUM(y.output_quantity) AS output_quantity,
+               COUNT(y.enterprise_id) AS reporters, SUM(y.reports) AS reports,
+               {', '.join(selects)}
+        FROM enterprise e LEFT JOIN y ON y.enterprise_id = e.id
         GROUP BY {keys}
     """
-    rows = await sql.rows(query, params + where_params)
-    return {tuple(row[name] for name in group_by): sums_of(row) for row in rows}
+    out = {}
+    for row in await sql.rows(query, params + select_params):
+        out[tuple(row[name] for name in group_by)] = Facts(
+            sums=sums_of(row), enterprises=as_int(row["enterprises"]),
+            above_scale=as_int(row["above_scale"]), leading=as_int(row["leading"]),
+            counts={name: as_int(row[f"c{i}"]) for i, name in enumerate(names)})
+    return out
 
 
-async def monthly_sums(sql: Sql, county: County, window: Window,
-                       industry: str | None = None) -> dict[str, Sums]:
-    """Sums per period (`YYYY-MM`) of the window, optionally of one industry."""
-    columns, params = sum_columns(sql, county)
-    condition, where_params = report_filter(window)
-    extra = ""
-    if industry:
-        extra, where_params = " AND e.industry = ?", [*where_params, industry]
-    query = f"""
-        SELECT r.period AS period, {columns}
-        FROM monthly_report r JOIN enterprise e ON e.id = r.enterprise_id
-        WHERE {condition}{extra}
+async def monthly_revenue(sql: Sql, window: Window) -> dict[str, Sums]:
+    """Counted revenue per period (`YYYY-MM`) of the window, county-wide (the charts)."""
+    condition, params = report_filter(window)
+    rows = await sql.rows(f"""
+        SELECT r.period AS period, SUM({sql.exact('r.revenue', MONEY_PLACES)}) AS revenue,
+               COUNT(DISTINCT r.enterprise_id) AS reporters, COUNT(*) AS reports
+        FROM monthly_report r WHERE {condition}
         GROUP BY r.period
-    """
-    return {row["period"]: sums_of(row) for row in await sql.rows(query, params + where_params)}
+    """, params)
+    return {row["period"]: sums_of(row) for row in rows}

@@ -22,8 +22,7 @@ from server.features.supervision.facts import (
     MONEY_PLACES,
     QUANTITY_PLACES,
     Sums,
-    report_filter,
-    sum_columns,
+    enterprise_sums_cte,
     sums_of,
 )
 from server.features.supervision.progress import (
@@ -74,17 +73,8 @@ async def enterprise_figures(ctx: ServiceContext, window: Window, *,
     limit = max(1, min(int(limit), EXPORT_LIMIT if export else MAX_LIMIT))
     offset = max(0, int(offset))
     sql = Sql()
-    columns, col_params = sum_columns(sql, ctx.county)
-    condition, cond_params = report_filter(window)
-    joined = f"""
-        FROM enterprise e LEFT JOIN (
-            SELECT r.enterprise_id AS enterprise_id, {columns}
-            FROM monthly_report r JOIN enterprise e ON e.id = r.enterprise_id
-            WHERE {condition}
-            GROUP BY r.enterprise_id
-        ) y ON y.enterprise_id = e.id
-    """
-    join_params = col_params + cond_params
+    cte, join_params = enterprise_sums_cte(sql, ctx.county, window)
+    joined = "FROM enterprise e LEFT JOIN y ON y.enterprise_id = e.id"
     where, where_params = ["e.status <> ?"], [EnterpriseStatus.CLOSED.value]
     if township:
         where.append("e.township = ?")
@@ -93,13 +83,13 @@ async def enterprise_figures(ctx: ServiceContext, window: Window, *,
         where.append("e.industry = ?")
         where_params.append(industry)
     if target is not None:
-        extra, extra_params, _ = enterprise_condition(sql, target, window.as_of(clock.today()))
+        extra, extra_params = enterprise_condition(sql, target, window.as_of(clock.today()))
         where.append(f"({extra})")
         where_params += extra_params
     if only_reporting:
         where.append("y.enterprise_id IS NOT NULL")
     where_sql = " AND ".join(where)
-    totals_row = await sql.one(f"""
+    totals_row = await sql.one(f"""{cte}
         SELECT COUNT(*) AS n, SUM(y.revenue) AS revenue, SUM(y.output_value) AS output_value,
                SUM(y.output_quantity) AS output_quantity,
                SUM(CASE WHEN y.enterprise_id IS NULL THEN 0 ELSE 1 END) AS reporters,
@@ -108,7 +98,7 @@ async def enterprise_figures(ctx: ServiceContext, window: Window, *,
     """, join_params + where_params)
     sort = ORDERS[order]
     order_sql = f"COALESCE({sort}, -1) DESC, e.name, e.id" if sort else "e.name, e.id"
-    rows = await sql.rows(f"""
+    rows = await sql.rows(f"""{cte}
         SELECT e.id AS id, e.name AS name, e.credit_code AS credit_code,
                e.township AS township, e.industry AS industry, e.above_scale AS above_scale,
                e.leading_level AS leading_level, e.contact_name AS contact_name,

@@ -53,7 +53,13 @@ from server.core.county import County, Target
 from server.core.permissions import require_supervision
 from server.features.supervision import compliance, manual, milk
 from server.features.supervision.calc import clamp01, percent, ratio, rounded
-from server.features.supervision.facts import MONEY_PLACES, Sums, report_filter, report_sums
+from server.features.supervision.facts import (
+    MONEY_PLACES,
+    Facts,
+    Sums,
+    leading_levels,
+    year_facts,
+)
 from server.features.supervision.sql import Sql, as_int
 from server.features.supervision.window import Window
 
@@ -156,14 +162,9 @@ class PlanProgress:
 
 
 # -- SQL pieces shared with the drill-down lists (figures.py) ---------------------------
-def leading_levels(minimum: str) -> list[str]:
-    rank = LeadingLevel(minimum).rank
-    return [level.value for level in LeadingLevel if level.rank >= max(rank, 1)]
-
-
-def enterprise_condition(sql: Sql, target: Target, as_of: date) -> tuple[str, list[Any], bool]:
-    """SQL over `enterprise e` (and `y.revenue`, the year's revenue) for an
-    enterprise_count target: (condition, parameters, needs the revenue join)."""
+def enterprise_condition(sql: Sql, target: Target, as_of: date) -> tuple[str, list[Any]]:
+    """SQL over `enterprise e` and `y.revenue` (the year's revenue, facts.py) selecting
+    the enterprises an enterprise_count target counts, with its parameters."""
     d = sql.date_param()
     p = target.params
     parts: list[str] = []
@@ -184,20 +185,10 @@ def enterprise_condition(sql: Sql, target: Target, as_of: date) -> tuple[str, li
     if "above_scale_since_year" in p:
         parts.append(f"e.above_scale_since >= {d} AND e.above_scale_since <= {d}")
         params += [date(int(p["above_scale_since_year"]), 1, 1), as_of]
-    needs_revenue = "revenue_over" in p
-    if needs_revenue:
+    if "revenue_over" in p:
         parts.append("COALESCE(y.revenue, 0) > ?")
         params.append(int(Decimal(str(p["revenue_over"])).scaleb(MONEY_PLACES)))
-    return " AND ".join(parts) or "1 = 1", params, needs_revenue
-
-
-def revenue_join(sql: Sql, window: Window) -> tuple[str, list[Any]]:
-    """LEFT JOIN giving `y.revenue`: each enterprise's counted revenue in the window."""
-    condition, params = report_filter(window)
-    return (f"""LEFT JOIN (
-            SELECT r.enterprise_id, SUM({sql.exact('r.revenue', MONEY_PLACES)}) AS revenue
-            FROM monthly_report r WHERE {condition} GROUP BY r.enterprise_id
-        ) y ON y.enterprise_id = e.id""", params)
+    return " AND ".join(parts) or "1 = 1", params
 
 
 def certificate_condition(sql: Sql, target: Target, as_of: date) -> tuple[str, list[Any]]:
@@ -214,22 +205,6 @@ def certificate_condition(sql: Sql, target: Target, as_of: date) -> tuple[str, l
 
 
 # -- measuring ----------------------------------------------------------------------------
-async def _enterprise_counts(sql: Sql, targets: list[Target], window: Window,
-                             as_of: date) -> dict[str, int]:
-    if not targets:
-        return {}
-    selects, params, join_needed = [], [], False
-    for index, target in enumerate(targets):
-        condition, cond_params, needs_revenue = enterprise_condition(sql, target, as_of)
-        selects.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS c{index}")
-        params += cond_params
-        join_needed = join_needed or needs_revenue
-    join, join_params = revenue_join(sql, window) if join_needed else ("", [])
-    query = f"""SELECT {', '.join(selects)} FROM enterprise e {join} WHERE e.status <> ?"""
-    row = await sql.one(query, params + join_params + [EnterpriseStatus.CLOSED.value])
-    return {t.key: as_int(row.get(f"c{i}")) for i, t in enumerate(targets)}
-
-
 async def _certificate_count(sql: Sql, target: Target, as_of: date, *,
                              distinct_enterprises: bool) -> int:
     condition, params = certificate_condition(sql, target, as_of)
@@ -283,10 +258,13 @@ async def plan_progress(ctx: ServiceContext, year: int) -> PlanProgress:
     targets = list(county.targets)
     measures = {t.measure for t in targets}
 
-    sums = await report_sums(sql, county, window, ("industry",)) \
-        if measures & set(FLOWS) else {}
-    counts = await _enterprise_counts(
-        sql, [t for t in targets if t.measure == "enterprise_count"], window, as_of)
+    # one pass over the year's reports: sums per industry and every enterprise count
+    conditions = {t.key: enterprise_condition(sql, t, as_of)
+                  for t in targets if t.measure == "enterprise_count"}
+    by_industry = await year_facts(sql, county, window, as_of, group_by=("industry",),
+                                   conditions=conditions) \
+        if measures & {*FLOWS, "enterprise_count"} else {}
+    everything = sum(by_industry.values(), Facts())
     trace = await compliance.counts_only(ctx, window) if "traceability_rate" in measures else None
     milk_counts = await milk.milk_counts(ctx, window) if "milk_quality_rate" in measures else None
     entries = await manual.latest_entries(
@@ -296,7 +274,7 @@ async def plan_progress(ctx: ServiceContext, year: int) -> PlanProgress:
     for t in targets:
         row = Row(t, None, None, "no_data", year=year)
         if t.measure in FLOWS:
-            total = sum((s for (industry,), s in sums.items()
+            total = sum((f.sums for (industry,), f in by_industry.items()
                          if t.industry is None or industry == t.industry), Sums())
             if total.reports:
                 raw = getattr(total, FLOWS[t.measure])
@@ -308,7 +286,7 @@ async def plan_progress(ctx: ServiceContext, year: int) -> PlanProgress:
                     row.growth = percent(row.actual - t.base_figure, t.base_figure)
             row.expected = rounded(expected_flow(county, t, timeline))
         elif t.measure == "enterprise_count":
-            row.actual = Decimal(counts[t.key])
+            row.actual = Decimal(everything.counts.get(t.key, 0))
             row.expected = rounded(expected_stock(county, t, timeline), 2)
             row.detail = f"截至{as_of.isoformat()}的企业档案"
         elif t.measure in ("certificate_count", "certified_enterprise_count"):
