@@ -17,7 +17,7 @@ from server.core import clock
 from server.core.context import ServiceContext
 from server.core.permissions import require_supervision
 from server.features.supervision.calc import percent
-from server.features.supervision.facts import Sums, year_facts
+from server.features.supervision.facts import Facts, Sums, year_facts
 from server.features.supervision.progress import num
 from server.features.supervision.sql import Sql, as_int
 from server.features.supervision.window import Window
@@ -72,7 +72,9 @@ async def _certificate_counts(sql: Sql, as_of: date) -> list[dict[str, Any]]:
     """, [*PRODUCT_KINDS, as_of, as_of, EnterpriseStatus.CLOSED.value])
 
 
-async def breakdown(ctx: ServiceContext, year: int) -> Breakdown:
+async def breakdown(ctx: ServiceContext, year: int,
+                    facts: dict[tuple, Facts] | None = None) -> Breakdown:
+    """`facts`: the year's facts by (township, industry) when already measured."""
     require_supervision(ctx.actor)
     county = ctx.county
     window = Window.of_year(year)
@@ -88,7 +90,8 @@ async def breakdown(ctx: ServiceContext, year: int) -> Breakdown:
         trade = industries.setdefault(industry, Area(industry, industry))
         return [place, trade, total]
 
-    facts = await year_facts(sql, county, window, as_of, group_by=("township", "industry"))
+    if facts is None:
+        facts = await year_facts(sql, county, window, as_of, group_by=("township", "industry"))
     for (township, industry), f in facts.items():
         place, trade, _ = areas(township, industry)
         for area in (place, trade, total):

@@ -7,6 +7,7 @@ pages of the reporting feature at fixed URLs; only their counts are read here.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,23 +68,27 @@ def year_choices(ctx: ServiceContext) -> list[int]:
 async def dashboard(ctx: ServiceContext, year: int) -> Dashboard:
     require_supervision(ctx.actor)
     today = clock.today()
-    window = Window.of_year(year)
-    sql = Sql()
-    both_years = await monthly_revenue(sql, Window(date(year - 1, 1, 1), date(year, 12, 31)))
-    months = []
-    for period in periods_between(Period(year, 1), Period(year, 12)):
-        months.append((period, both_years.get(str(period), Sums()),
-                       both_years.get(str(period.same_month_last_year), Sums())))
     collecting = submissions.default_period(today)
     period = collecting if collecting.year == year else Period(year, 12)
+    plan, both_years, todo, reporting = await asyncio.gather(
+        progress.plan_progress(ctx, year),
+        monthly_revenue(Sql(), Window(date(year - 1, 1, 1), date(year, 12, 31))),
+        queues(ctx),
+        submissions.submissions(ctx, period, list_limit=0),
+    )
+    areas = await breakdown.breakdown(ctx, year, facts=plan.facts)
+    trace = plan.trace or await compliance.counts_only(ctx, Window.of_year(year))
+    months = [(p, both_years.get(str(p), Sums()), both_years.get(str(p.same_month_last_year),
+                                                                 Sums()))
+              for p in periods_between(Period(year, 1), Period(year, 12))]
     return Dashboard(
         year=year,
         years=year_choices(ctx),
-        queues=await queues(ctx),
-        trace=await compliance.counts_only(ctx, window),
+        queues=todo,
+        trace=trace,
         trace_target=compliance.target_rate(ctx.county),
-        plan=await progress.plan_progress(ctx, year),
-        areas=await breakdown.breakdown(ctx, year),
+        plan=plan,
+        areas=areas,
         months=months,
-        reporting=await submissions.submissions(ctx, period, list_limit=0),
+        reporting=reporting,
     )

@@ -93,9 +93,9 @@ def enterprise_sums_cte(sql: Sql, county: County, window: Window) -> tuple[str, 
     units, unit_params = unit_case(county)
     text = f"""WITH u AS (
             SELECT r.enterprise_id AS enterprise_id, r.output_unit AS output_unit,
-                   SUM({sql.exact('r.revenue', MONEY_PLACES)}) AS revenue,
-                   SUM({sql.exact('r.output_value', MONEY_PLACES)}) AS output_value,
-                   SUM({sql.exact('r.output_quantity', QUANTITY_PLACES)}) AS quantity,
+                   {sql.sum_exact('r.revenue', MONEY_PLACES)} AS revenue,
+                   {sql.sum_exact('r.output_value', MONEY_PLACES)} AS output_value,
+                   {sql.sum_exact('r.output_quantity', QUANTITY_PLACES)} AS quantity,
                    COUNT(*) AS reports
             FROM monthly_report r
             WHERE {condition}
@@ -174,7 +174,7 @@ async def monthly_revenue(sql: Sql, window: Window) -> dict[str, Sums]:
     """Counted revenue per period (`YYYY-MM`) of the window, county-wide (the charts)."""
     condition, params = report_filter(window)
     rows = await sql.rows(f"""
-        SELECT r.period AS period, SUM({sql.exact('r.revenue', MONEY_PLACES)}) AS revenue,
+        SELECT r.period AS period, {sql.sum_exact('r.revenue', MONEY_PLACES)} AS revenue,
                COUNT(DISTINCT r.enterprise_id) AS reporters, COUNT(*) AS reports
         FROM monthly_report r WHERE {condition}
         GROUP BY r.period

@@ -40,6 +40,7 @@ twelve reports are due: actual / base - 1, in percent.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -66,6 +67,7 @@ from server.features.supervision.window import Window
 FLOWS = {"revenue_sum": "revenue", "output_value_sum": "output_value",
          "output_quantity_sum": "output_quantity"}
 RATES = {"traceability_rate", "milk_quality_rate"}
+CERTIFICATE_MEASURES = ("certificate_count", "certified_enterprise_count")
 KNOWN_PARAMS = {
     "revenue_sum": set(), "output_value_sum": set(), "output_quantity_sum": set(),
     "enterprise_count": {"leading_min", "above_scale", "above_scale_since_year",
@@ -156,6 +158,9 @@ class PlanProgress:
     year: int
     timeline: Timeline
     rows: list[Row] = field(default_factory=list)
+    # what was measured on the way, for the dashboard to reuse
+    facts: dict[tuple, Facts] = field(default_factory=dict)   # by (township, industry)
+    trace: compliance.Counts | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -205,14 +210,31 @@ def certificate_condition(sql: Sql, target: Target, as_of: date) -> tuple[str, l
 
 
 # -- measuring ----------------------------------------------------------------------------
-async def _certificate_count(sql: Sql, target: Target, as_of: date, *,
-                             distinct_enterprises: bool) -> int:
-    condition, params = certificate_condition(sql, target, as_of)
-    what = "COUNT(DISTINCT c.enterprise_id)" if distinct_enterprises else "COUNT(*)"
-    row = await sql.one(f"""SELECT {what} AS n FROM certification c
-                            JOIN enterprise e ON e.id = c.enterprise_id WHERE {condition}""",
-                        params)
-    return as_int(row.get("n"))
+async def certificate_counts(sql: Sql, targets: list[Target], as_of: date) -> dict[str, int]:
+    """Every certificate target in one scan of the certificates valid on `as_of`."""
+    if not targets:
+        return {}
+    d = sql.date_param()
+    selects, params = [], []
+    for index, t in enumerate(targets):
+        kinds = list(t.params["kinds"])
+        condition = f"c.kind IN {Sql.in_list(kinds)}"
+        cond_params: list[Any] = kinds
+        if t.industry:
+            condition += " AND e.industry = ?"
+            cond_params = [*kinds, t.industry]
+        if t.measure == "certified_enterprise_count":
+            selects.append(f"COUNT(DISTINCT CASE WHEN {condition} THEN c.enterprise_id END)"
+                           f" AS c{index}")
+        else:
+            selects.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS c{index}")
+        params += cond_params
+    row = await sql.one(f"""
+        SELECT {', '.join(selects)}
+        FROM certification c JOIN enterprise e ON e.id = c.enterprise_id
+        WHERE c.issued_on <= {d} AND c.expires_on >= {d} AND e.status <> ?
+    """, [*params, as_of, as_of, EnterpriseStatus.CLOSED.value])
+    return {t.key: as_int(row.get(f"c{i}")) for i, t in enumerate(targets)}
 
 
 def expected_flow(county: County, target: Target, timeline: Timeline) -> Decimal:
@@ -258,19 +280,31 @@ async def plan_progress(ctx: ServiceContext, year: int) -> PlanProgress:
     targets = list(county.targets)
     measures = {t.measure for t in targets}
 
-    # one pass over the year's reports: sums per industry and every enterprise count
+    # Independent queries, run together (PostgreSQL's pool serves them at once; SQLite's
+    # single connection queues them). The year's reports are read once: sums per
+    # industry and every enterprise count come from the same pass.
     conditions = {t.key: enterprise_condition(sql, t, as_of)
                   for t in targets if t.measure == "enterprise_count"}
-    by_industry = await year_facts(sql, county, window, as_of, group_by=("industry",),
-                                   conditions=conditions) \
-        if measures & {*FLOWS, "enterprise_count"} else {}
-    everything = sum(by_industry.values(), Facts())
-    trace = await compliance.counts_only(ctx, window) if "traceability_rate" in measures else None
-    milk_counts = await milk.milk_counts(ctx, window) if "milk_quality_rate" in measures else None
-    entries = await manual.latest_entries(
-        [t.key for t in targets if t.measure == "manual"], as_of)
 
-    progress = PlanProgress(year, timeline)
+    async def nothing() -> None:
+        return None
+
+    by_industry, certificates, trace, milk_counts, entries = await asyncio.gather(
+        year_facts(sql, county, window, as_of, group_by=("township", "industry"),
+                   conditions=conditions),
+        certificate_counts(sql, [t for t in targets if t.measure in CERTIFICATE_MEASURES],
+                           as_of),
+        compliance.counts_only(ctx, window) if "traceability_rate" in measures else nothing(),
+        milk.milk_counts(ctx, window) if "milk_quality_rate" in measures else nothing(),
+        manual.latest_entries([t.key for t in targets if t.measure == "manual"], as_of),
+    )
+    facts = by_industry
+    by_industry = {}
+    for (_township, industry), f in facts.items():
+        by_industry[(industry,)] = by_industry.get((industry,), Facts()) + f
+    everything = sum(by_industry.values(), Facts())
+
+    progress = PlanProgress(year, timeline, facts=facts, trace=trace)
     for t in targets:
         row = Row(t, None, None, "no_data", year=year)
         if t.measure in FLOWS:
@@ -289,10 +323,8 @@ async def plan_progress(ctx: ServiceContext, year: int) -> PlanProgress:
             row.actual = Decimal(everything.counts.get(t.key, 0))
             row.expected = rounded(expected_stock(county, t, timeline), 2)
             row.detail = f"截至{as_of.isoformat()}的企业档案"
-        elif t.measure in ("certificate_count", "certified_enterprise_count"):
-            n = await _certificate_count(
-                sql, t, as_of, distinct_enterprises=t.measure == "certified_enterprise_count")
-            row.actual = Decimal(n)
+        elif t.measure in CERTIFICATE_MEASURES:
+            row.actual = Decimal(certificates[t.key])
             row.expected = rounded(expected_stock(county, t, timeline), 2)
             row.detail = f"{as_of.isoformat()}有效的证书与授权"
         elif t.measure == "traceability_rate" and trace is not None:

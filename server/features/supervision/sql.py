@@ -6,7 +6,7 @@ builder cannot express all of it (first-certificate subqueries, conditional sums
 the queries are written by hand, in one dialect-neutral style:
 
 - placeholders are `?`; for PostgreSQL they become `$1, $2, ...`;
-- money and quantities are summed as exact integers (`exact(col, places)`): SQLite keeps
+- money and quantities are summed as exact integers (`sum_exact`, `exact`): SQLite keeps
   Tortoise's DecimalField as text, and summing text there would go through floats;
 - timestamps are compared through `ts(col)` (SQLite stores them as text with the
   writer's UTC offset, `datetime()` normalises them to UTC);
@@ -33,8 +33,18 @@ class Sql:
     # -- SQL fragments ----------------------------------------------------------------
     @staticmethod
     def exact(column: str, places: int) -> str:
-        """The column as an integer count of 10^-places units (exact to sum)."""
+        """The column as an integer count of 10^-places units (exact to compare or sum)."""
         return f"CAST(ROUND({column} * {10 ** places}) AS BIGINT)"
+
+    def sum_exact(self, column: str, places: int) -> str:
+        """SUM of a decimal column as an integer count of 10^-places units.
+
+        SQLite converts each value (text) to an exact integer first; PostgreSQL sums
+        `numeric` exactly by itself, so it scales only the total (much cheaper).
+        """
+        if self.sqlite:
+            return f"SUM({self.exact(column, places)})"
+        return f"CAST(SUM({column}) * {10 ** places} AS BIGINT)"
 
     def ts(self, column: str) -> str:
         """A timestamp column, comparable with a `ts_param()`."""
