@@ -243,9 +243,10 @@ async def reporting_page(request: Request) -> HTTPResponse:
                                      period=str(collecting) if y == collecting.year
                                      else f"{y}-12"), y == period.year)
                   for y in dashboard.year_choices(ctx) if y <= collecting.year]
+    # latest month first: on a phone the month being collected is the one in view
     month_chips = [(f"{m.period.month}月", view.url("/supervision/reporting",
                                                    period=str(m.period)), m.period == period)
-                   for m in result.months]
+                   for m in reversed(result.months)]
     chart = view.columns(
         [view.Column(f"{m.period.month}", [m.rate.rate],
                      href=view.url("/supervision/reporting", period=str(m.period)),
