@@ -14,7 +14,8 @@ import asyncio
 import random
 import sys
 import time
-from datetime import date, datetime, time as clock_time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from decimal import Decimal
 from pathlib import Path
 
@@ -104,7 +105,8 @@ async def generate(settings) -> dict[str, int]:
             revenue = Decimal(str(round(scale * rng.uniform(0.7, 1.3), 4)))
             report = MonthlyReport(
                 enterprise_id=enterprise_id, period=f"{REPORT_YEAR}-{month:02d}", status=status,
-                revenue=revenue, output_value=(revenue * Decimal("1.05")).quantize(Decimal("0.0001")),
+                revenue=revenue,
+                output_value=(revenue * Decimal("1.05")).quantize(Decimal("0.0001")),
                 output_quantity=(revenue * Decimal("0.8")).quantize(Decimal("0.001")),
                 output_unit=units[industry],
                 submitted_at=None if status == ReportStatus.DRAFT else submitted,

@@ -148,11 +148,12 @@ def cmd_import_certs(args: argparse.Namespace, settings: Settings) -> int:
     if not path.is_file():
         raise CommandError(f"no such file: {path}")
 
+    data = path.read_bytes()
+
     async def run() -> None:
         async with database(settings):
-            result = await import_certificates(_service_context(settings), path.name,
-                                               path.read_bytes(), dry_run=args.dry_run,
-                                               operator=True)
+            result = await import_certificates(_service_context(settings), path.name, data,
+                                               dry_run=args.dry_run, operator=True)
         for warning in result.warnings:
             print(f"warning: {warning.text()}")
         print(result.summary())

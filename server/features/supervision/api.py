@@ -18,8 +18,8 @@ from server.core.validation import boolean
 from server.features.supervision import (
     breakdown,
     certimport,
-    compliance,
     complaints,
+    compliance,
     dashboard,
     expiring,
     exports,

@@ -190,7 +190,8 @@ def expiring(e: Expiring) -> tuple[str, bytes]:
                C("剩余天数", 10, "int"), C("已换证", 8), C("联系人", 10), C("联系电话", 16)]
     soon = Sheet(f"{e.days}天内到期", columns, _certificate_rows(e.expiring))
     gone = Sheet("近期已过期未换证", columns, _certificate_rows(e.expired))
-    info = info_sheet([f"截至{e.today}：{e.days}天内到期的证书，以及{e.days}天内已过期且未换证的证书",
+    info = info_sheet([f"截至{e.today}：{e.days}天内到期的证书，"
+                       f"以及{e.days}天内已过期且未换证的证书",
                        "已换证：同一企业同类同名产品已有到期更晚的证书。"])
     return f"证书到期提醒-{e.today}.xlsx", workbook([soon, gone, info])
 

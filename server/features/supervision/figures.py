@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from models.enums import CertificateKind, EnterpriseStatus, LeadingLevel
-from server.core.context import ServiceContext
 from server.core import clock
+from server.core.context import ServiceContext
 from server.core.county import County, Target
 from server.core.errors import ValidationError
 from server.core.permissions import require_supervision

@@ -23,8 +23,8 @@ from server.core.rendering import render
 from server.features.supervision import (
     breakdown,
     certimport,
-    compliance,
     complaints,
+    compliance,
     dashboard,
     expiring,
     exports,

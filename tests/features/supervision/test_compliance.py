@@ -65,7 +65,8 @@ async def test_year_counts_rates_and_missing(as_supervisor, county):
     body = r.json()
     # A, B, D, E, H, I are newly certified in 2025; A, E, I registered; A, E verified
     assert (body["newly_certified"], body["registered"], body["registered_verified"]) == (6, 3, 2)
-    assert (body["rate"], body["rate_verified"], body["target_rate"]) == ("50.00", "33.33", "100.00")
+    assert (body["rate"], body["rate_verified"], body["target_rate"]) == (
+        "50.00", "33.33", "100.00")
     assert body["status"] == "behind" and body["awaiting_verification"] == 1
     assert (body["since"], body["until"], body["year"]) == ("2025-01-01", "2025-12-31", 2025)
     missing = body["missing"]

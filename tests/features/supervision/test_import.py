@@ -78,7 +78,8 @@ async def test_xlsx_with_chinese_headers_imports_and_reimport_changes_nothing(
 
     again = await post(as_supervisor, "名录.xlsx", data)
     assert again.status_code == 200
-    assert (again.json()["created"], again.json()["updated"], again.json()["unchanged"]) == (0, 0, 3)
+    assert (again.json()["created"], again.json()["updated"],
+            again.json()["unchanged"]) == (0, 0, 3)
     assert sorted(await Certification.all().values_list("id", "certificate_no", "updated_at")) \
         == snapshot
     assert await AuditLog.filter(action="certification.import").count() == 3

@@ -88,6 +88,11 @@ async def plan_county(app, monkeypatch):
                              note="又一个")
 
 
+async def by_key(browser, year: str) -> dict:
+    rows = (await browser.get(API, params={"year": year})).json()
+    return {row["key"]: row for row in rows}
+
+
 EXPECTED_2025 = {
     # key: (actual, status)
     "total_revenue": ("25.67", "behind"),     # 108000+11000+100000+3600+24000+500+9600 万元
@@ -130,7 +135,7 @@ async def test_every_target_of_the_county_file(as_supervisor, plan_county, app):
 
 
 async def test_row_details(as_supervisor, plan_county):
-    rows = {row["key"]: row for row in (await as_supervisor.get(API, params={"year": "2025"})).json()}
+    rows = await by_key(as_supervisor, "2025")
     total = rows["total_revenue"]
     assert {k: total[k] for k in ("label", "target", "unit", "ratio", "status_label",
                                   "expected", "measure")} == {
@@ -153,7 +158,7 @@ async def test_row_details(as_supervisor, plan_county):
 
 
 async def test_the_latest_manual_entry_of_the_year_counts(as_supervisor, plan_county):
-    rows = {row["key"]: row for row in (await as_supervisor.get(API, params={"year": "2026"})).json()}
+    rows = await by_key(as_supervisor, "2026")
     assert (rows["strong_towns"]["actual"], rows["strong_towns"]["status"]) == ("2", "achieved")
 
 
@@ -172,7 +177,8 @@ async def test_a_year_in_progress_is_judged_pro_rata(as_supervisor, app, monkeyp
                                                                           "on_track")
     assert fishery["growth"] is None                           # not a whole year yet
     total = rows["total_revenue"]
-    assert (total["actual"], total["expected"], total["status"]) == ("5.406", "35", "behind")   # 6 x (9000 + 10) 万元
+    # 6 x (9000 + 10) 万元
+    assert (total["actual"], total["expected"], total["status"]) == ("5.406", "35", "behind")
     # stocks: a straight line over the plan period, 2023-01-01 .. 2025-12-31
     share = Decimal((date(2025, 7, 15) - date(2023, 1, 1)).days + 1) / 1096
     leading = rows["leading_enterprises"]
@@ -186,7 +192,7 @@ async def test_an_earlier_year_follows_the_plans_growth_path(as_supervisor, app,
     soy = await firm("豆", industry="soybean")
     for month in [f"2024-{m:02d}" for m in range(1, 13)]:
         await report(soy, month, revenue="320")
-    rows = {row["key"]: row for row in (await as_supervisor.get(API, params={"year": "2024"})).json()}
+    rows = await by_key(as_supervisor, "2024")
     soybean = rows["soybean_revenue"]
     # base 3068.86 (2022) to 4100 (2025): 2024 is two thirds of the way, geometrically
     base = Decimal("3068.86")
@@ -255,7 +261,7 @@ async def test_another_countys_targets_need_no_code(other_county, as_supervisor,
     organic = await firm("有机一", industry="rice")
     await cert(organic, "2025-01-01", kind="organic", expires="2025-12-31")
     await cert(organic, "2025-02-01", kind="organic", expires="2026-01-31")
-    rows = {row["key"]: row for row in (await as_supervisor.get(API, params={"year": "2025"})).json()}
+    rows = await by_key(as_supervisor, "2025")
     assert (rows["corn_output_value"]["actual"], rows["corn_output_value"]["status"]) == (
         "100", "achieved")
     assert rows["provincial_leaders"]["actual"] == "2"

@@ -217,5 +217,6 @@ def test_gauge_and_bars():
     chart = charts.columns([charts.Column("1", [Decimal(5), None], href="/x?a=1&b=2"),
                             charts.Column("2", [Decimal(12000), Decimal(1)])],
                            series=["今年", "去年"], unit="万元", title="营收")
-    assert 'href="/x?a=1&amp;b=2"' in chart and "2万" in chart and "1.5万" in chart   # axis to 20000
+    assert 'href="/x?a=1&amp;b=2"' in chart
+    assert "2万" in chart and "1.5万" in chart   # the axis runs to 20000
     assert "style=" not in chart and "<script" not in chart

@@ -74,7 +74,8 @@ async def test_default_is_last_month_and_before_the_deadline_nothing_is_late(
 async def test_reporting_spreadsheet_and_page(as_supervisor, reporting_county):
     r = await as_supervisor.get("/supervision/reporting.xlsx", params={"period": "2025-10"})
     book = load_workbook(io.BytesIO(r.content))
-    assert book.sheetnames == ["2025年月度报送", "2025年10月按地区", "逾期报送企业", "未报送企业", "说明"]
+    assert book.sheetnames == ["2025年月度报送", "2025年10月按地区", "逾期报送企业", "未报送企业",
+                               "说明"]
     late = list(book["逾期报送企业"].iter_rows(values_only=True))
     assert late[0][:6] == ("企业名称", "统一社会信用代码", "所在地", "产业", "提交时间", "逾期天数")
     assert late[1][0] == "逾期" and late[1][4].isoformat() == "2025-11-11T00:00:00"
