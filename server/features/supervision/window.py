@@ -46,6 +46,9 @@ class Window:
     def label(self) -> str:
         if self.year is not None:
             return f"{self.year}年"
+        month = Period.of(self.since)
+        if self.since == month.first_day and self.until == month.last_day:
+            return month.label
         return f"{self.since.isoformat()}至{self.until.isoformat()}"
 
     def query(self) -> dict[str, str]:
