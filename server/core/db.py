@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -69,6 +70,11 @@ async def init_db(settings: Settings) -> None:
     # The global fallback lets code outside the initialising task (request handlers,
     # background flushers) find the context; see STACK-NOTES trap 3.
     await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+    # Open the connection here, not lazily in the first request: a request that arrives
+    # while the worker starts, and is cancelled (its client gave up) while Tortoise
+    # opens the connection, leaves the client's lock held, and every later query of
+    # this worker then waits forever.
+    await connections.get("default").execute_query("SELECT 1")
 
 
 async def close_db() -> None:
@@ -78,7 +84,8 @@ async def close_db() -> None:
 async def ping() -> bool:
     """True when the database answers a trivial query."""
     try:
-        await connections.get("default").execute_query("SELECT 1")
+        # shielded: a health check that times out must not cancel a connection attempt
+        await asyncio.shield(connections.get("default").execute_query("SELECT 1"))
     except Exception:  # any driver or network failure means "down" to the health check
         log.warning("database ping failed", exc_info=True)
         return False

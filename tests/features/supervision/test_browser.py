@@ -45,11 +45,10 @@ def demo_server(tmp_path_factory):
 
 
 def _started(server: ServerProcess) -> bool:
-    """Ready and answering: no request is sent before the worker says it is ready.
+    """Ready and answering: the worker's log line first, then health checks in a row.
 
-    A request that reaches a Sanic worker while it is still starting can leave it
-    answering 500 for good (seen with the foundation's ServerProcess polling too), so
-    this waits for the log line first, then for several health checks in a row.
+    Nothing is sent while the worker starts (see server/core/db.py init_db: a request
+    cancelled while the connection opened used to wedge the worker).
     """
     deadline = time.monotonic() + 90
     while "Worker ready" not in server.log_path.read_text():
