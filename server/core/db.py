@@ -73,8 +73,12 @@ async def init_db(settings: Settings) -> None:
     # Open the connection here, not lazily in the first request: a request that arrives
     # while the worker starts, and is cancelled (its client gave up) while Tortoise
     # opens the connection, leaves the client's lock held, and every later query of
-    # this worker then waits forever.
-    await connections.get("default").execute_query("SELECT 1")
+    # this worker then waits forever. A database that is down does not stop start-up:
+    # /healthz reports it (503) until it answers.
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # any driver or network failure: serve, and report it as down
+        log.warning("database not reachable at start-up", exc_info=True)
 
 
 async def close_db() -> None:
