@@ -1,4 +1,4 @@
-"""Supervision (issue 5): a covering index for the yearly figures and submission rates.
+"""Supervision (issue 5): covering indexes for the yearly figures and the submission rates.
 
 Depends on 0001 only; the reporting and trace branches add 0002 and 0003.
 """
@@ -15,6 +15,10 @@ class Migration(migrations.Migration):
     operations = [
         ops.AddIndex(
             model_name='MonthlyReport',
-            index=Index(fields=['period', 'status', 'enterprise_id', 'output_unit', 'revenue', 'output_value', 'output_quantity', 'submitted_at'], name='ix_report_facts'),
+            index=Index(fields=['enterprise_id', 'period', 'status', 'output_unit', 'revenue', 'output_value', 'output_quantity'], name='ix_report_facts'),
+        ),
+        ops.AddIndex(
+            model_name='MonthlyReport',
+            index=Index(fields=['period', 'status', 'enterprise_id', 'submitted_at'], name='ix_report_submitted'),
         ),
     ]

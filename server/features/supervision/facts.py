@@ -9,9 +9,9 @@ Revenue and output value are 万元, summed exactly (4 places); output quantity 
 万袋 never mix. Figures are attributed to the enterprise's primary industry and place.
 
 Speed: the window's reports are read once per query. `enterprise_sums_cte` sums them per
-enterprise (`y`), straight from the covering index `ix_report_facts`; everything else
-(per industry, per place, enterprise counts with the year's revenue) is folded from
-those few thousand rows.
+enterprise (`y`), streaming through the covering index `ix_report_facts` (enterprise
+first, so no sort); everything else (per industry, per place, enterprise counts with the
+year's revenue) is folded from those few thousand rows.
 """
 
 from __future__ import annotations
@@ -69,15 +69,6 @@ def leading_levels(minimum: str) -> list[str]:
     return [level.value for level in LeadingLevel if level.rank >= max(rank, 1)]
 
 
-def unit_case(county: County) -> tuple[str, list[Any]]:
-    """SQL giving the industry's output unit for `e.industry`, with its parameters."""
-    parts, params = [], []
-    for industry in county.industries:
-        parts.append("WHEN ? THEN ?")
-        params += [industry.code, industry.output_unit]
-    return f"(CASE e.industry {' '.join(parts)} ELSE '' END)", params
-
-
 def report_filter(window: Window, alias: str = "r") -> tuple[str, list[Any]]:
     """WHERE conditions selecting the window's counted reports."""
     condition = (f"{alias}.period >= ? AND {alias}.period <= ? AND {alias}.status IN "
@@ -88,28 +79,43 @@ def report_filter(window: Window, alias: str = "r") -> tuple[str, list[Any]]:
 def enterprise_sums_cte(sql: Sql, county: County, window: Window) -> tuple[str, list[Any]]:
     """`WITH u AS (...), y AS (...)`: y = each reporting enterprise's sums for the window
     (exact integers: revenue and output_value in 0.0001 万元, output_quantity in 0.001 of
-    its industry's unit) and its number of counted reports."""
+    its industry's unit) and its number of counted reports.
+
+    `u` streams through `ix_report_facts` (enterprise first), one group per enterprise
+    and no sort; quantities are kept per unit the county uses, and `y` takes the one of
+    the enterprise's industry.
+    """
     condition, params = report_filter(window)
-    units, unit_params = unit_case(county)
+    units = sorted({i.output_unit for i in county.industries})
+    quantity_columns, quantity_params = [], []
+    for index, unit in enumerate(units):
+        expression = "CASE WHEN r.output_unit = ? THEN r.output_quantity END"
+        quantity_columns.append(f"{sql.sum_exact(expression, QUANTITY_PLACES)} AS q{index}")
+        quantity_params.append(unit)
+    pick, pick_params = [], []
+    for industry in county.industries:
+        pick.append(f"WHEN ? THEN u.q{units.index(industry.output_unit)}")
+        pick_params.append(industry.code)
     text = f"""WITH u AS (
-            SELECT r.enterprise_id AS enterprise_id, r.output_unit AS output_unit,
+            SELECT r.enterprise_id AS enterprise_id,
                    {sql.sum_exact('r.revenue', MONEY_PLACES)} AS revenue,
                    {sql.sum_exact('r.output_value', MONEY_PLACES)} AS output_value,
-                   {sql.sum_exact('r.output_quantity', QUANTITY_PLACES)} AS quantity,
+                   {', '.join(quantity_columns)},
                    COUNT(*) AS reports
-            FROM monthly_report r
+            FROM monthly_report r{sql.indexed_by('ix_report_facts')}
             WHERE {condition}
-            GROUP BY r.enterprise_id, r.output_unit
+            GROUP BY r.enterprise_id
         ), y AS (
+            -- one row per enterprise already; the GROUP BY keeps y a keyed result that
+            -- the outer join looks up (without it SQLite scans y once per enterprise)
             SELECT u.enterprise_id AS enterprise_id, SUM(u.revenue) AS revenue,
                    SUM(u.output_value) AS output_value,
-                   SUM(CASE WHEN u.output_unit = {units} THEN u.quantity END)
-                       AS output_quantity,
+                   SUM(CASE e.industry {' '.join(pick)} END) AS output_quantity,
                    SUM(u.reports) AS reports
             FROM u JOIN enterprise e ON e.id = u.enterprise_id
             GROUP BY u.enterprise_id
         )"""
-    return text, params + unit_params
+    return text, quantity_params + params + pick_params
 
 
 def sums_of(row: dict[str, Any]) -> Sums:
