@@ -55,6 +55,13 @@ class MonthlyReport(Model):
         ordering = ["-period"]
         indexes = [
             Index(fields=("period", "status"), name="ix_report_period_status"),
+            # Supervision reads only these columns (bench/supervision_speed.py): the
+            # year's figures per enterprise, streamed in enterprise order without a
+            # sort, and the submission rates per month, without a table lookup each.
+            Index(fields=("enterprise_id", "period", "status", "output_unit", "revenue",
+                          "output_value", "output_quantity"), name="ix_report_facts"),
+            Index(fields=("period", "status", "enterprise_id", "submitted_at"),
+                  name="ix_report_submitted"),
         ]
 
 

@@ -37,6 +37,8 @@ from server.features.reports import pages as reports_pages
 from server.features.trace import api as trace_api
 from server.features.trace import pages as trace_pages
 from server.features.trace import public as trace_public
+from server.features.supervision import api as supervision_api
+from server.features.supervision import pages as supervision_pages
 
 APP_NAME = "hulin_trace"
 
@@ -50,6 +52,7 @@ API_BLUEPRINTS = [
     registration_api.bp,
     trace_api.bp,
     trace_public.api,
+    supervision_api.bp,
 ]
 PAGE_BLUEPRINTS = [
     home_pages.bp,
@@ -60,6 +63,7 @@ PAGE_BLUEPRINTS = [
     registration_pages.bp,
     trace_pages.bp,
     trace_public.pages,
+    supervision_pages.bp,
 ]
 
 

@@ -140,6 +140,38 @@ def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_import_certs(args: argparse.Namespace, settings: Settings) -> int:
+    """Import the official certificate list (.xlsx or .csv); all rows or none."""
+    from server.core.errors import ApiError
+    from server.features.supervision.certimport import ImportRejected, import_certificates
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"no such file: {path}")
+
+    data = path.read_bytes()
+
+    async def run() -> None:
+        async with database(settings):
+            result = await import_certificates(_service_context(settings), path.name, data,
+                                               dry_run=args.dry_run, operator=True)
+        for warning in result.warnings:
+            print(f"warning: {warning.text()}")
+        print(result.summary())
+
+    try:
+        asyncio.run(run())
+    except ImportRejected as exc:
+        for problem in exc.result.problems:
+            print(problem.text(), file=sys.stderr)
+        for warning in exc.result.warnings:
+            print(f"warning: {warning.text()}", file=sys.stderr)
+        raise CommandError(exc.result.summary()) from None
+    except ApiError as exc:
+        raise CommandError(exc.fields.get("file") or exc.message) from None
+    return 0
+
+
 def backup_sqlite(source: Path, target: Path) -> None:
     """SQLite's online backup: a consistent copy even while workers write."""
     if not source.exists():
@@ -253,6 +285,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("seed-demo", help="load the demo county (idempotent)")
     p.set_defaults(handler=cmd_seed_demo)
+
+    p = sub.add_parser("import-certs", help="import the official certificate list (.xlsx/.csv)")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="check the file, import nothing")
+    p.set_defaults(handler=cmd_import_certs)
 
     p = sub.add_parser("backup", help="consistent copy of the database while it runs")
     p.add_argument("file")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from typing import Any
@@ -71,13 +72,15 @@ async def init_db(settings: Settings) -> None:
     # The global fallback lets code outside the initialising task (request handlers,
     # background flushers) find the context; see STACK-NOTES trap 3.
     await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
-    # Connect now, not on the first query: Tortoise's lazy connect runs while holding the
-    # connection lock, and a request cancelled in the middle of it (a client hanging up on
-    # a worker that is still warming up) never releases the lock - every later query of
-    # that worker would then wait forever. A database that is down does not stop the
-    # start: /healthz reports it, and the connection is made on first use.
-    if not await ping():
-        log.warning("database not reachable at start-up; will connect on first use")
+    # Open the connection here, not lazily in the first request: a request that arrives
+    # while the worker starts, and is cancelled (its client gave up) while Tortoise
+    # opens the connection, leaves the client's lock held, and every later query of
+    # this worker then waits forever. A database that is down does not stop start-up:
+    # /healthz reports it (503) until it answers.
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # any driver or network failure: serve, and report it as down
+        log.warning("database not reachable at start-up", exc_info=True)
 
 
 async def close_db() -> None:
@@ -87,7 +90,8 @@ async def close_db() -> None:
 async def ping() -> bool:
     """True when the database answers a trivial query."""
     try:
-        await connections.get("default").execute_query("SELECT 1")
+        # shielded: a health check that times out must not cancel a connection attempt
+        await asyncio.shield(connections.get("default").execute_query("SELECT 1"))
     except Exception:  # any driver or network failure means "down" to the health check
         log.warning("database ping failed", exc_info=True)
         return False

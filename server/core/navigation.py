@@ -34,6 +34,12 @@ STAFF_NAV = [
 
 SUPERVISION_NAV = [
     NavItem("首页", "/"),
+    # supervision (issue 5): the 100 % rule, the plan, reports, certificates, complaints
+    NavItem("追溯进驻", "/compliance"),
+    NavItem("目标进度", "/plan"),
+    NavItem("月报报送", "/supervision/reporting"),
+    NavItem("证书到期", "/supervision/certificates"),
+    NavItem("投诉", "/complaints"),
     NavItem("企业", "/enterprises"),
     NavItem("审核", "/review"),
     NavItem("账号", "/account"),

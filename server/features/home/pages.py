@@ -3,11 +3,11 @@
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, redirect
 
-from models import Enterprise, User
 from models.enums import Role
 from server.core.context import service_context
 from server.core.rendering import render
 from server.features.reports.todo import staff_todo
+from server.features.supervision import pages as supervision_pages
 
 bp = Blueprint("home_pages")
 
@@ -22,9 +22,4 @@ async def home(request: Request) -> HTTPResponse:
     if user.role == Role.STAFF:
         todo = await staff_todo(ctx, user.enterprise_id)
         return render(request, "home/staff.html", enterprise=todo.enterprise, todo=todo)
-    stats = {
-        "enterprises": await Enterprise.all().count(),
-        "above_scale": await Enterprise.filter(above_scale=True).count(),
-        "staff_accounts": await User.filter(role=Role.STAFF, is_active=True).count(),
-    }
-    return render(request, "home/supervision.html", stats=stats)
+    return await supervision_pages.dashboard_page(request, ctx)

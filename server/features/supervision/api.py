@@ -1,0 +1,271 @@
+"""JSON API of supervision (mounted under /api/v1); every route needs admin/supervisor.
+
+The routes only translate HTTP: the services check permissions and hold the rules.
+Spreadsheet twins (`.xlsx`) return the same list as an Excel file.
+"""
+
+from __future__ import annotations
+
+from sanic import Blueprint, Request
+from sanic.response import HTTPResponse
+
+from server.core.context import service_context
+from server.core.errors import ValidationError
+from server.core.http import json_body
+from server.core.jsonutil import json_response
+from server.core.permissions import require_supervision
+from server.core.validation import boolean
+from server.features.supervision import (
+    breakdown,
+    certimport,
+    complaints,
+    compliance,
+    dashboard,
+    expiring,
+    exports,
+    figures,
+    manual,
+    milk,
+    params,
+    progress,
+    submissions,
+)
+from server.features.supervision.xlsx import xlsx_response
+
+bp = Blueprint("supervision_api")
+
+
+@bp.get("/compliance/traceability")
+async def traceability(request: Request) -> HTTPResponse:
+    """The plan's 100 % rule for `year` (or `since`/`until`), with who is missing."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    report = await compliance.traceability_compliance(ctx, params.window(request, ctx))
+    return json_response(compliance.compliance_json(report))
+
+
+@bp.get("/compliance/traceability.xlsx")
+async def traceability_xlsx(request: Request) -> HTTPResponse:
+    """The same as a spreadsheet: one row per newly certified enterprise."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    report = await compliance.traceability_compliance(ctx, params.window(request, ctx),
+                                                      with_rows=True)
+    return xlsx_response(*exports.traceability(report, ctx.county))
+
+
+@bp.get("/plan/progress")
+async def plan_progress(request: Request) -> HTTPResponse:
+    """Every target of the plan: target, actual, unit, ratio, status, growth."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    result = await progress.plan_progress(ctx, params.year(request))
+    return json_response(progress.progress_json(result, ctx.county))
+
+
+@bp.get("/plan/progress.xlsx")
+async def plan_progress_xlsx(request: Request) -> HTTPResponse:
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    result = await progress.plan_progress(ctx, params.year(request))
+    return xlsx_response(*exports.progress(result, ctx.county))
+
+
+@bp.get("/plan/breakdown")
+async def plan_breakdown(request: Request) -> HTTPResponse:
+    """Revenue and counts by place (ranked) and by industry."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    result = await breakdown.breakdown(ctx, params.year(request))
+    return json_response(breakdown.breakdown_json(result))
+
+
+@bp.get("/plan/breakdown.xlsx")
+async def plan_breakdown_xlsx(request: Request) -> HTTPResponse:
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    return xlsx_response(*exports.areas(await breakdown.breakdown(ctx, params.year(request))))
+
+
+async def _figures(request: Request):
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    window = params.window(request, ctx)
+    page = await figures.enterprise_figures(
+        ctx, window, **params.figures_query(request, ctx),
+        limit=params.int_arg(request, "limit", 50, minimum=1, maximum=figures.MAX_LIMIT),
+        offset=params.int_arg(request, "offset", 0))
+    return ctx, window, page
+
+
+@bp.get("/plan/enterprises")
+async def plan_enterprises(request: Request) -> HTTPResponse:
+    """The enterprises behind a figure, with their report sums, largest first."""
+    ctx, _window, page = await _figures(request)
+    return json_response(figures.figures_json(page, ctx.county))
+
+
+@bp.get("/plan/enterprises.xlsx")
+async def plan_enterprises_xlsx(request: Request) -> HTTPResponse:
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    window = params.window(request, ctx)
+    page = await figures.enterprise_figures(ctx, window, **params.figures_query(request, ctx),
+                                            limit=figures.EXPORT_LIMIT, export=True)
+    return xlsx_response(*exports.figures(page, ctx.county, "企业明细", window))
+
+
+@bp.get("/plan/targets/<key:str>/entries")
+async def target_entries(request: Request, key: str) -> HTTPResponse:
+    """The figures entered for a manual target, newest first."""
+    ctx = await service_context(request)
+    entries = await manual.list_entries(ctx, key)
+    return json_response({"items": [manual.entry_json(e) for e in entries]})
+
+
+@bp.post("/plan/targets/<key:str>/entries")
+async def add_target_entry(request: Request, key: str) -> HTTPResponse:
+    """Enter a manual target's figure `{value, as_of, note}`."""
+    data = json_body(request)
+    ctx = await service_context(request)
+    entry = await manual.add_entry(ctx, key, data)
+    return json_response(manual.entry_json(entry), status=201)
+
+
+@bp.delete("/plan/targets/<key:str>/entries/<entry_id:int>")
+async def delete_target_entry(request: Request, key: str, entry_id: int) -> HTTPResponse:
+    ctx = await service_context(request)
+    await manual.delete_entry(ctx, key, entry_id)
+    return json_response({"deleted": entry_id})
+
+
+@bp.get("/supervision/reporting")
+async def reporting(request: Request) -> HTTPResponse:
+    """Report submission for `period` (default last month) and its year month by month."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    period = params.reporting_period(request)
+    return json_response(submissions.submissions_json(
+        await submissions.submissions(ctx, period)))
+
+
+@bp.get("/supervision/reporting.xlsx")
+async def reporting_xlsx(request: Request) -> HTTPResponse:
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    period = params.reporting_period(request)
+    return xlsx_response(*exports.reporting(await submissions.submissions(ctx, period),
+                                            ctx.county))
+
+
+def _days(request: Request, ctx) -> int:
+    return params.int_arg(request, "days", ctx.settings.CERT_EXPIRY_WARN_DAYS, minimum=1,
+                          maximum=3650)
+
+
+@bp.get("/supervision/certificates/expiring")
+async def certificates_expiring(request: Request) -> HTTPResponse:
+    """Certificates expiring within `days` (default CERT_EXPIRY_WARN_DAYS), and just expired."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    return json_response(expiring.expiring_json(
+        await expiring.expiring_certificates(ctx, _days(request, ctx))))
+
+
+@bp.get("/supervision/certificates/expiring.xlsx")
+async def certificates_expiring_xlsx(request: Request) -> HTTPResponse:
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    return xlsx_response(*exports.expiring(
+        await expiring.expiring_certificates(ctx, _days(request, ctx))))
+
+
+@bp.get("/supervision/milk-quality")
+async def milk_quality(request: Request) -> HTTPResponse:
+    """Raw-milk quality compliance of the dairy reports of the window."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    return json_response(milk.milk_json(await milk.milk_quality(ctx, params.window(request, ctx))))
+
+
+@bp.get("/supervision/milk-quality.xlsx")
+async def milk_quality_xlsx(request: Request) -> HTTPResponse:
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    return xlsx_response(*exports.milk(await milk.milk_quality(ctx, params.window(request, ctx))))
+
+
+@bp.get("/supervision/queues")
+async def queues(request: Request) -> HTTPResponse:
+    """How much waits in each queue (the dashboard's to-do counts)."""
+    ctx = await service_context(request)
+    q = await dashboard.queues(ctx)
+    return json_response({
+        "reports_to_review": q.reports_to_review,
+        "registrations_to_verify": q.registrations_to_verify,
+        "complaints_open": q.complaints_open,
+        "certificates_to_chase": q.certificates_to_chase,
+    })
+
+
+@bp.get("/complaints")
+async def complaint_list(request: Request) -> HTTPResponse:
+    """Consumer complaints, `status` open (default) / handled / all, newest first."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    page = await complaints.list_complaints(
+        ctx, complaints.parse_status(params.arg(request, "status") or "open"),
+        limit=params.int_arg(request, "limit", 50, minimum=1, maximum=complaints.MAX_PAGE),
+        offset=params.int_arg(request, "offset", 0))
+    return json_response({"items": [complaints.complaint_json(c) for c in page.items],
+                          "total": page.total, "open": page.open, "handled": page.handled,
+                          "limit": page.limit, "offset": page.offset})
+
+
+@bp.get("/complaints.xlsx")
+async def complaint_list_xlsx(request: Request) -> HTTPResponse:
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    page = await complaints.list_complaints(
+        ctx, complaints.parse_status(params.arg(request, "status") or "all"),
+        limit=complaints.MAX_PAGE)
+    return xlsx_response(*exports.complaints(page.items))
+
+
+@bp.get("/complaints/<complaint_id:int>")
+async def complaint_get(request: Request, complaint_id: int) -> HTTPResponse:
+    ctx = await service_context(request)
+    return json_response(complaints.complaint_json(
+        await complaints.get_complaint(ctx, complaint_id)))
+
+
+@bp.post("/complaints/<complaint_id:int>/handle")
+async def complaint_handle(request: Request, complaint_id: int) -> HTTPResponse:
+    """Mark a complaint handled `{note}`; 409 when it already is."""
+    data = json_body(request)
+    ctx = await service_context(request)
+    complaint = await complaints.handle_complaint(ctx, complaint_id, data)
+    return json_response(complaints.complaint_json(complaint))
+
+
+@bp.post("/certifications/import")
+async def import_certifications(request: Request) -> HTTPResponse:
+    """Import the official certificate list: multipart `file` (.xlsx/.csv), `dry_run`.
+
+    200 with the counts; 422 with every problem row (nothing imported).
+    """
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    upload = request.files.get("file") if request.files else None
+    if upload is None or not upload.body:
+        raise ValidationError(fields={"file": "请选择要导入的 .xlsx 或 .csv 文件"})
+    dry_run = False
+    raw = (request.form or {}).get("dry_run") or params.arg(request, "dry_run")
+    if raw:
+        try:
+            dry_run = boolean(raw)
+        except ValueError:
+            raise ValidationError(fields={"dry_run": "应为 true 或 false"}) from None
+    result = await certimport.import_certificates(ctx, upload.name or "", upload.body,
+                                                  dry_run=dry_run)
+    return json_response(certimport.result_json(result))
