@@ -34,11 +34,11 @@ from server.features.registration import api as registration_api
 from server.features.registration import pages as registration_pages
 from server.features.reports import api as reports_api
 from server.features.reports import pages as reports_pages
+from server.features.supervision import api as supervision_api
+from server.features.supervision import pages as supervision_pages
 from server.features.trace import api as trace_api
 from server.features.trace import pages as trace_pages
 from server.features.trace import public as trace_public
-from server.features.supervision import api as supervision_api
-from server.features.supervision import pages as supervision_pages
 
 APP_NAME = "hulin_trace"
 
