@@ -35,7 +35,7 @@ def connection_config(settings: Settings) -> dict[str, Any]:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         return {
-            "engine": "tortoise.backends.sqlite",
+            "engine": "server.core.sqlite_backend",
             "credentials": {
                 "file_path": str(path) if path else ":memory:",
                 "journal_mode": "WAL",
