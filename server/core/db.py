@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import sys
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.migrations.executor import MigrationExecutor
@@ -19,6 +21,12 @@ log = logging.getLogger(__name__)
 APP_LABEL = "models"
 MIGRATIONS_MODULE = "migrations"
 
+# Seconds: a database host that does not answer makes a new connection fail (and the
+# request a 503) instead of waiting for asyncpg's default minute.
+CONNECT_TIMEOUT = 5
+# Seconds /healthz waits for its SELECT 1 before it reports the database as down.
+PING_TIMEOUT = 3
+
 
 def connection_config(settings: Settings) -> dict[str, Any]:
     """The Tortoise connection for DATABASE_URL (already validated by the settings)."""
@@ -27,7 +35,7 @@ def connection_config(settings: Settings) -> dict[str, Any]:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         return {
-            "engine": "tortoise.backends.sqlite",
+            "engine": "server.core.sqlite_backend",
             "credentials": {
                 "file_path": str(path) if path else ":memory:",
                 "journal_mode": "WAL",
@@ -48,6 +56,7 @@ def connection_config(settings: Settings) -> dict[str, Any]:
             "database": url.path.lstrip("/"),
             "minsize": 1,
             "maxsize": 10,
+            "timeout": CONNECT_TIMEOUT,
         },
     }
 
@@ -88,14 +97,49 @@ async def close_db() -> None:
 
 
 async def ping() -> bool:
-    """True when the database answers a trivial query."""
+    """True when the database answers a trivial query within PING_TIMEOUT seconds."""
     try:
         # shielded: a health check that times out must not cancel a connection attempt
-        await asyncio.shield(connections.get("default").execute_query("SELECT 1"))
-    except Exception:  # any driver or network failure means "down" to the health check
-        log.warning("database ping failed", exc_info=True)
+        # (a cancelled connect can leave Tortoise's connection lock held)
+        query = asyncio.ensure_future(connections.get("default").execute_query("SELECT 1"))
+        # a query that outlives the timeout still ends; its error is read, not reported
+        query.add_done_callback(lambda q: q.cancelled() or q.exception())
+        await asyncio.wait_for(asyncio.shield(query), PING_TIMEOUT)
+    except Exception as exc:  # any driver or network failure means "down" to the check
+        log.warning("database ping failed: %s", describe(exc))
         return False
     return True
+
+
+# What a lost database looks like, by driver. Not bugs in our queries: the client gets
+# a 503 and may retry, and the pool reconnects on its own once the database is back.
+_SQLITE_UNAVAILABLE = ("unable to open database", "disk i/o error", "database is locked")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) means the database cannot be reached now."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (ConnectionError, TimeoutError,
+                                asyncpg.PostgresConnectionError,
+                                asyncpg.exceptions.OperatorInterventionError,
+                                asyncpg.exceptions.TooManyConnectionsError)):
+            return True
+        if isinstance(current, asyncpg.InterfaceError) and "connection" in str(current) \
+                and "closed" in str(current):
+            return True
+        if isinstance(current, sqlite3.OperationalError) and any(
+                m in str(current).lower() for m in _SQLITE_UNAVAILABLE):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def describe(exc: BaseException) -> str:
+    """One line for the log: a lost database is expected, not a traceback's worth."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _importable_migrations() -> None:

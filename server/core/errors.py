@@ -16,6 +16,7 @@ from sanic import Request, Sanic
 from sanic import exceptions as sanic_exceptions
 from sanic.response import HTTPResponse, redirect
 
+from server.core.db import describe, is_unavailable
 from server.core.jsonutil import json_response
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,10 @@ class ServiceUnavailable(ApiError):
     status, code, default_message = 503, "unavailable", "服务暂时不可用，请稍后再试"
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    code, default_message = "database_unavailable", "数据库暂时无法连接，请稍后再试"
+
+
 class InternalError(ApiError):
     status, code, default_message = 500, "internal", "服务器内部错误，请稍后再试"
 
@@ -120,6 +125,8 @@ def as_api_error(exc: Exception) -> ApiError:
     for sanic_type, ours in _SANIC_MAP:
         if isinstance(exc, sanic_type):
             return ours()
+    if is_unavailable(exc):
+        return DatabaseUnavailable(headers={"Retry-After": "5"})
     return InternalError()
 
 
@@ -130,7 +137,10 @@ def is_api_request(request: Request) -> bool:
 async def handle_exception(request: Request, exc: Exception) -> HTTPResponse:
     """The app's single error handler: JSON for the API, Chinese pages for people."""
     error = as_api_error(exc)
-    if error.status >= 500:
+    if isinstance(error, DatabaseUnavailable):
+        log.warning("database unavailable on %s %s: %s", request.method, request.path,
+                    describe(exc))
+    elif error.status >= 500:
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
     if is_api_request(request):
         return json_response(error.envelope(), status=error.status, headers=error.headers)
