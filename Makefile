@@ -2,6 +2,7 @@
 #   make run        install, migrate, load the demo county, serve on SQLite (PORT=8000)
 #   make test       the whole suite on SQLite
 #   make test-pg    the whole suite on a fresh PostgreSQL database (127.0.0.1:5432)
+#   make fuzz       schemathesis against a real server (demo data), from /api/v1/openapi.json
 #   make bench      benchmark scripts (figures for the notes)
 
 PYTHON ?= python3
@@ -12,6 +13,7 @@ PIP_VERSION := 26.3
 WEUI_VERSION := 2.6.26
 
 .PHONY: run serve install install-dev system-deps runtime-deps test test-pg migrate seed lint bench \
+	fuzz \
 	migration vendor-weui clean
 
 $(PY):
@@ -58,6 +60,11 @@ test: install-dev system-deps
 
 test-pg: install-dev system-deps
 	TEST_ENGINE=postgres $(PY) -m pytest
+
+# Every API operation fuzzed from the OpenAPI document, as a supervisor and as staff, on a
+# throwaway SQLite demo county; about two minutes (FUZZ_SECONDS per run).
+fuzz: install-dev system-deps
+	$(PY) scripts/fuzz.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check server models qr tests scripts bench

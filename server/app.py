@@ -12,6 +12,7 @@ from typing import Any
 
 from sanic import Blueprint, Sanic
 
+from server.core import openapi
 from server.core.accesslog import register_access_log
 from server.core.config import Settings, load_settings
 from server.core.county import load_county
@@ -53,6 +54,7 @@ API_BLUEPRINTS = [
     trace_api.bp,
     trace_public.api,
     supervision_api.bp,
+    openapi.bp,
 ]
 PAGE_BLUEPRINTS = [
     home_pages.bp,

@@ -6,7 +6,7 @@ from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
 from server.core.csrf import needs_check, set_csrf_cookie_if_new, verify_csrf
-from server.core.errors import PayloadTooLarge
+from server.core.errors import NotFound, PayloadTooLarge
 from server.core.flash import clear_flash_if_consumed
 
 # No inline scripts or styles anywhere: every page works without JavaScript, and the
@@ -41,6 +41,16 @@ def security_headers(https: bool) -> dict[str, str]:
     return headers
 
 
+# Row ids are 32-bit on PostgreSQL (serial) and 64-bit on SQLite: a larger number in a
+# path cannot name a row, and handed to the database it fails the query instead (a 500).
+MAX_ID = 2**31 - 1
+
+
+def _out_of_range_id(request: Request) -> bool:
+    return any(isinstance(v, int) and not isinstance(v, bool) and not -MAX_ID <= v <= MAX_ID
+               for v in request.match_info.values())
+
+
 def register_middleware(app: Sanic) -> None:
     headers = security_headers(app.ctx.settings.https)
 
@@ -53,6 +63,8 @@ def register_middleware(app: Sanic) -> None:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > max_body:
             raise PayloadTooLarge()
+        if _out_of_range_id(request):
+            raise NotFound()
         if needs_check(request):
             verify_csrf(request)
 

@@ -13,14 +13,27 @@ from server.core.auth import (
 from server.core.context import service_context
 from server.core.http import json_body
 from server.core.jsonutil import json_response
+from server.core.openapi import doc
+from server.core.openapi_schemas import ID, STATUS_BODY, STR, items_of, obj, ref
 from server.core.permissions import require_login
 from server.features.accounts import service
 from server.features.accounts.service import user_json
 
 bp = Blueprint("accounts_api")
 
+TAG = "accounts"
+LOGIN = obj({"phone": STR, "password": STR})
+USER_BODY = obj({"user": ref("User")})
+PASSWORD = obj({"current_password": STR, "new_password": STR})
+TOKEN_IN = obj({"name": {"type": "string", "maxLength": 64}})
+NEW_TOKEN = obj({"id": ID, "name": STR, "prefix": STR,
+                 "token": {"type": "string", "description": "shown only in this answer"}})
+
+
 
 @bp.post("/session")
+@doc("Log in with phone and password", tag=TAG, public=True, body=LOGIN, returns=USER_BODY,
+     errors=(401, 429))
 async def log_in(request: Request) -> HTTPResponse:
     """Log in with phone and password; answers the user and sets the session cookie."""
     data = json_body(request)
@@ -34,6 +47,7 @@ async def log_in(request: Request) -> HTTPResponse:
 
 
 @bp.get("/session")
+@doc("The logged-in user", tag=TAG, returns=USER_BODY)
 async def who_am_i(request: Request) -> HTTPResponse:
     """The logged-in user (401 when not logged in)."""
     ctx = await service_context(request)
@@ -41,6 +55,7 @@ async def who_am_i(request: Request) -> HTTPResponse:
 
 
 @bp.delete("/session")
+@doc("Log out (the session is deleted)", tag=TAG, returns=STATUS_BODY)
 async def log_out(request: Request) -> HTTPResponse:
     """End this session and clear its cookie."""
     ctx = await service_context(request)
@@ -52,6 +67,8 @@ async def log_out(request: Request) -> HTTPResponse:
 
 
 @bp.post("/session/password")
+@doc("Change one's own password; other sessions end", tag=TAG, body=PASSWORD, returns=STATUS_BODY,
+     errors=(429,))
 async def change_password(request: Request) -> HTTPResponse:
     """Change one's own password; other sessions of the account end."""
     data = json_body(request)
@@ -64,6 +81,7 @@ async def change_password(request: Request) -> HTTPResponse:
 
 
 @bp.post("/tokens")
+@doc("Create an API token (shown once)", tag=TAG, body=TOKEN_IN, returns=NEW_TOKEN, status=201)
 async def create_token(request: Request) -> HTTPResponse:
     """A new API token for the caller; the token text is shown only in this answer."""
     data = json_body(request)
@@ -75,6 +93,7 @@ async def create_token(request: Request) -> HTTPResponse:
 
 
 @bp.get("/tokens")
+@doc("The caller's API tokens", tag=TAG, returns=items_of(ref("Token")))
 async def list_tokens(request: Request) -> HTTPResponse:
     """The caller's active API tokens (without their secret part)."""
     ctx = await service_context(request)
@@ -91,6 +110,7 @@ async def list_tokens(request: Request) -> HTTPResponse:
 
 
 @bp.delete("/tokens/<token_id:int>")
+@doc("Revoke an API token", tag=TAG, returns=STATUS_BODY)
 async def revoke_token(request: Request, token_id: int) -> HTTPResponse:
     """Revoke one of the caller's API tokens."""
     ctx = await service_context(request)

@@ -8,12 +8,19 @@ from sanic.response import HTTPResponse
 from server.core.context import service_context
 from server.core.http import json_body
 from server.core.jsonutil import json_response
+from server.core.openapi import doc
+from server.core.openapi_schemas import items_of, ref
 from server.features.certifications import service
 
 bp = Blueprint("certifications_api")
 
+TAG = "certifications"
+
+
 
 @bp.post("/enterprises/<enterprise_id:int>/certifications")
+@doc("Record a certificate", tag=TAG, body=ref("CertificationInput"), returns=ref("Certification"),
+     status=201, errors=(403, 409))
 async def create(request: Request, enterprise_id: int) -> HTTPResponse:
     """Record a certificate: 201; 422 for bad dates (expiry before issue); 409 known number."""
     data = json_body(request)
@@ -23,6 +30,8 @@ async def create(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.get("/enterprises/<enterprise_id:int>/certifications")
+@doc("The enterprise's certificates with their validity", tag=TAG,
+     returns=items_of(ref("Certification")), errors=(403,))
 async def list_(request: Request, enterprise_id: int) -> HTTPResponse:
     """The enterprise's certificates, each with its validity status today."""
     ctx = await service_context(request)
@@ -31,6 +40,7 @@ async def list_(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.get("/enterprises/<enterprise_id:int>/certifications/<cert_id:int>")
+@doc("One certificate", tag=TAG, returns=ref("Certification"), errors=(403,))
 async def get(request: Request, enterprise_id: int, cert_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     cert = await service.get_certification(ctx, enterprise_id, cert_id)
@@ -38,6 +48,8 @@ async def get(request: Request, enterprise_id: int, cert_id: int) -> HTTPRespons
 
 
 @bp.patch("/enterprises/<enterprise_id:int>/certifications/<cert_id:int>")
+@doc("Correct a certificate or record its annual inspection", tag=TAG,
+     body=ref("CertificationPatch"), returns=ref("Certification"), errors=(403, 409))
 async def update(request: Request, enterprise_id: int, cert_id: int) -> HTTPResponse:
     """Correct a certificate or record its annual inspection (年检)."""
     data = json_body(request)

@@ -8,24 +8,55 @@ from server.core.context import service_context
 from server.core.errors import ValidationError
 from server.core.http import json_body
 from server.core.jsonutil import json_response
+from server.core.openapi import doc
+from server.core.openapi_schemas import (
+    COUNT,
+    PAGING,
+    STR,
+    array,
+    items_of,
+    obj,
+    page_of,
+    query,
+    ref,
+)
 from server.features.accounts.service import user_json
 from server.features.enterprises import service
 from server.features.enterprises.service import enterprise_json
 
 bp = Blueprint("enterprises_api")
 
+TAG = "enterprises"
+LIST_PARAMS = [
+    query("township", STR, "a place: name or alias"),
+    query("industry", STR, "an industry: code, Chinese name or alias"),
+    query("q", STR, "part of the name or credit code"),
+    *PAGING,
+]
+STAFF_IN = obj({"phone": STR, "name": {"type": "string", "maxLength": 64}, "password": STR})
+AUDIT_PAGE = obj({"items": array(ref("AuditEntry")), "total": COUNT})
 
-def _int_arg(request: Request, name: str, default: int) -> int:
+
+
+def _int_arg(request: Request, name: str, default: int, *, minimum: int = 0,
+             maximum: int = 1_000_000) -> int:
+    """A whole-number query argument within bounds (422 otherwise: a huge offset would
+    overflow the database's integer, a negative one means nothing)."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ValidationError(fields={name: "应为整数"}) from None
+    if not minimum <= value <= maximum:
+        raise ValidationError(fields={name: f"应在{minimum}至{maximum}之间"})
+    return value
 
 
 @bp.post("/enterprises")
+@doc("Register an enterprise", tag=TAG, body=ref("EnterpriseInput"), returns=ref("Enterprise"),
+     status=201, errors=(403, 409))
 async def create(request: Request) -> HTTPResponse:
     """Register an enterprise (supervision); 422 for a wrong credit code, 409 for a known one."""
     data = json_body(request)
@@ -35,6 +66,8 @@ async def create(request: Request) -> HTTPResponse:
 
 
 @bp.get("/enterprises")
+@doc("Enterprises, filtered and paged", tag=TAG, returns=page_of(ref("Enterprise")),
+     params=LIST_PARAMS, errors=(403, 422))
 async def list_(request: Request) -> HTTPResponse:
     """Enterprises (supervision), filtered by `township`, `industry` and `q`, paged."""
     ctx = await service_context(request)
@@ -57,6 +90,7 @@ async def list_(request: Request) -> HTTPResponse:
 
 
 @bp.get("/enterprises/<enterprise_id:int>")
+@doc("One enterprise", tag=TAG, returns=ref("Enterprise"), errors=(403,))
 async def get(request: Request, enterprise_id: int) -> HTTPResponse:
     """One enterprise, for supervision or its own staff."""
     ctx = await service_context(request)
@@ -65,6 +99,8 @@ async def get(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.patch("/enterprises/<enterprise_id:int>")
+@doc("Change some profile fields (staff: contacts only)", tag=TAG, body=ref("EnterprisePatch"),
+     returns=ref("Enterprise"), errors=(403, 409))
 async def update(request: Request, enterprise_id: int) -> HTTPResponse:
     """Change some profile fields (staff: contacts only; supervision: all)."""
     data = json_body(request)
@@ -74,6 +110,8 @@ async def update(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.post("/enterprises/<enterprise_id:int>/users")
+@doc("Open a staff account for the enterprise", tag=TAG, body=STAFF_IN, returns=ref("User"),
+     status=201, errors=(403, 409))
 async def create_staff(request: Request, enterprise_id: int) -> HTTPResponse:
     """Open a staff account for the enterprise (supervision)."""
     data = json_body(request)
@@ -83,6 +121,7 @@ async def create_staff(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.get("/enterprises/<enterprise_id:int>/users")
+@doc("The enterprise's accounts", tag=TAG, returns=items_of(ref("User")), errors=(403,))
 async def list_staff(request: Request, enterprise_id: int) -> HTTPResponse:
     """The enterprise's accounts (supervision)."""
     ctx = await service_context(request)
@@ -91,6 +130,7 @@ async def list_staff(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.get("/enterprises/<enterprise_id:int>/audit")
+@doc("The enterprise's audit trail", tag=TAG, returns=AUDIT_PAGE, params=PAGING, errors=(403, 422))
 async def audit_trail(request: Request, enterprise_id: int) -> HTTPResponse:
     """Who changed what for this enterprise, with the record before and after (supervision)."""
     ctx = await service_context(request)

@@ -5,11 +5,17 @@ from sanic.response import HTTPResponse
 
 from models.enums import CertificateKind, EventType, LeadingLevel, Platform
 from server.core.jsonutil import json_response
+from server.core.openapi import doc
+from server.core.openapi_schemas import ref
 
 bp = Blueprint("reference_api")
 
+TAG = "reference"
+
+
 
 @bp.get("/county")
+@doc("Places, industries, targets and code lists", tag=TAG, public=True, returns=ref("County"))
 async def county(request: Request) -> HTTPResponse:
     """Places, industries with output units, targets and code lists, for forms and integrations."""
     c = request.app.ctx.county

@@ -8,12 +8,20 @@ from sanic.response import HTTPResponse, raw
 from models.enums import Verification
 from server.core.context import service_context
 from server.core.errors import NotFound, ValidationError
-from server.core.http import json_body
+from server.core.http import json_body, uploaded_file
 from server.core.jsonutil import json_response
+from server.core.openapi import doc
+from server.core.openapi_schemas import BINARY, enum, items_of, obj, query, ref
 from server.features.registration import service
 
 bp = Blueprint("registration_api")
 BASE = "/enterprises/<enterprise_id:int>/traceability-registration"
+
+TAG = "registration"
+UPLOAD = obj({"file": BINARY})
+SIZE_PARAMS = [query("size", enum("thumb"), "a small thumbnail")]
+VERIFICATION_PARAMS = [query("verification", enum("pending", "verified", "rejected"))]
+
 
 
 async def _current(ctx, enterprise_id: int) -> dict:
@@ -24,6 +32,7 @@ async def _current(ctx, enterprise_id: int) -> dict:
 
 
 @bp.get(BASE)
+@doc("The traceability-platform registration", tag=TAG, returns=ref("Registration"), errors=(403,))
 async def get(request: Request, enterprise_id: int) -> HTTPResponse:
     """The registration with its photos and verification (404 before it is recorded)."""
     ctx = await service_context(request)
@@ -31,6 +40,8 @@ async def get(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.put(BASE)
+@doc("Record or correct the registration", tag=TAG, body=ref("RegistrationInput"),
+     returns=ref("Registration"), errors=(403, 409))
 async def save(request: Request, enterprise_id: int) -> HTTPResponse:
     """Record or correct the registration (staff): 200. A change needs verifying again."""
     data = json_body(request)
@@ -40,10 +51,12 @@ async def save(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.post(f"{BASE}/evidence")
+@doc("Upload a photo as evidence (re-encoded as JPEG)", tag=TAG, multipart=UPLOAD,
+     returns=ref("Registration"), status=201, errors=(403,))
 async def add_evidence(request: Request, enterprise_id: int) -> HTTPResponse:
     """Upload a photo (multipart field `file`): 201; 422 not an image; 413 over the cap."""
     ctx = await service_context(request)
-    upload = request.files.get("file") if request.files else None
+    upload = uploaded_file(request, "file")
     if upload is None:
         raise ValidationError(fields={"file": "请用 multipart/form-data 的 file 字段上传照片"})
     await service.add_evidence(ctx, enterprise_id, upload.body)
@@ -51,6 +64,8 @@ async def add_evidence(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.get(f"{BASE}/evidence/<evidence_id:int>")
+@doc("One evidence photo", tag=TAG, media="image/jpeg", returns=BINARY, params=SIZE_PARAMS,
+     errors=(403,))
 async def evidence_image(request: Request, enterprise_id: int, evidence_id: int) -> HTTPResponse:
     """A photo (JPEG), `?size=thumb` for a small one; only that enterprise and supervision."""
     ctx = await service_context(request)
@@ -64,6 +79,7 @@ async def evidence_image(request: Request, enterprise_id: int, evidence_id: int)
 
 
 @bp.delete(f"{BASE}/evidence/<evidence_id:int>")
+@doc("Remove an evidence photo", tag=TAG, returns=ref("Registration"), errors=(403, 409))
 async def remove_evidence(request: Request, enterprise_id: int, evidence_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     await service.remove_evidence(ctx, enterprise_id, evidence_id)
@@ -71,6 +87,8 @@ async def remove_evidence(request: Request, enterprise_id: int, evidence_id: int
 
 
 @bp.post(f"{BASE}/verify")
+@doc("Verify or reject the registration", tag=TAG, body=ref("VerifyInput"),
+     returns=ref("Registration"), errors=(403, 409))
 async def verify(request: Request, enterprise_id: int) -> HTTPResponse:
     """Supervision verifies `{verified: true}` or rejects `{verified: false, comment}`."""
     data = json_body(request)
@@ -83,6 +101,8 @@ async def verify(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.get("/traceability-registrations")
+@doc("Registrations by verification state", tag=TAG, returns=items_of(ref("Registration")),
+     params=VERIFICATION_PARAMS, errors=(403, 422))
 async def queue(request: Request) -> HTTPResponse:
     """Supervision: registrations by verification state (default: waiting, oldest first)."""
     ctx = await service_context(request)

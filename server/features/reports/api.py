@@ -10,10 +10,29 @@ from server.core.context import ServiceContext, service_context
 from server.core.errors import ValidationError
 from server.core.http import json_body
 from server.core.jsonutil import json_response
+from server.core.openapi import doc
+from server.core.openapi_schemas import (
+    PERIOD,
+    REPORT_STATUSES,
+    STR,
+    enum,
+    items_of,
+    obj,
+    query,
+    ref,
+)
 from server.features.reports import service
 from server.features.reports.service import report_json
 
 bp = Blueprint("reports_api")
+
+TAG = "reports"
+VERSION = {"type": "integer", "description": "the version read: a stale one is 409"}
+SUBMIT_IN = obj({"change_explanation": STR, "version": VERSION}, required=[])
+REVIEW_IN = obj({"comment": STR, "version": VERSION}, required=[],
+                description="a return needs a comment")
+QUEUE_PARAMS = [query("status", enum(*REPORT_STATUSES)), query("period", PERIOD)]
+
 
 
 def _version(data: dict) -> int | None:
@@ -33,6 +52,8 @@ async def _full(ctx: ServiceContext, report) -> dict:
 
 
 @bp.get("/enterprises/<enterprise_id:int>/reports")
+@doc("Every report of the enterprise, newest first", tag=TAG, returns=items_of(ref("Report")),
+     errors=(403,))
 async def list_(request: Request, enterprise_id: int) -> HTTPResponse:
     """Every report of the enterprise, newest month first, with status and history."""
     ctx = await service_context(request)
@@ -45,6 +66,8 @@ async def list_(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.get("/enterprises/<enterprise_id:int>/reports/<period:str>")
+@doc("One month's report (404 before it is saved)", tag=TAG, returns=ref("Report"),
+     errors=(403, 422))
 async def get(request: Request, enterprise_id: int, period: str) -> HTTPResponse:
     """One month's report with its change warnings and history (404 before it is saved)."""
     ctx = await service_context(request)
@@ -53,6 +76,8 @@ async def get(request: Request, enterprise_id: int, period: str) -> HTTPResponse
 
 
 @bp.put("/enterprises/<enterprise_id:int>/reports/<period:str>")
+@doc("Save the month's draft", tag=TAG, body=ref("ReportInput"), returns=ref("Report"),
+     errors=(403, 409))
 async def save(request: Request, enterprise_id: int, period: str) -> HTTPResponse:
     """Save the month's draft (staff of the enterprise): 200 with the report."""
     data = json_body(request)
@@ -63,6 +88,8 @@ async def save(request: Request, enterprise_id: int, period: str) -> HTTPRespons
 
 
 @bp.post("/enterprises/<enterprise_id:int>/reports/<period:str>/copy-previous")
+@doc("Start the draft from the latest earlier report", tag=TAG, returns=ref("Report"), status=201,
+     errors=(403, 409, 422))
 async def copy_previous(request: Request, enterprise_id: int, period: str) -> HTTPResponse:
     """Start the month's draft from the latest earlier report: 201, 409 if one exists."""
     ctx = await service_context(request)
@@ -71,6 +98,8 @@ async def copy_previous(request: Request, enterprise_id: int, period: str) -> HT
 
 
 @bp.post("/enterprises/<enterprise_id:int>/reports/<period:str>/submit")
+@doc("Submit the report for review", tag=TAG, body=SUBMIT_IN, body_required=False,
+     returns=ref("Report"), errors=(403, 409))
 async def submit(request: Request, enterprise_id: int, period: str) -> HTTPResponse:
     """Submit for review; a second submit of the same period is 409."""
     data = json_body(request, allow_empty=True)
@@ -82,6 +111,8 @@ async def submit(request: Request, enterprise_id: int, period: str) -> HTTPRespo
 
 
 @bp.post("/enterprises/<enterprise_id:int>/reports/<period:str>/approve")
+@doc("Approve a submitted report", tag=TAG, body=REVIEW_IN, body_required=False,
+     returns=ref("Report"), errors=(403, 409))
 async def approve(request: Request, enterprise_id: int, period: str) -> HTTPResponse:
     """Approve a submitted report (supervision); 409 for any other state."""
     data = json_body(request, allow_empty=True)
@@ -93,6 +124,8 @@ async def approve(request: Request, enterprise_id: int, period: str) -> HTTPResp
 
 
 @bp.post("/enterprises/<enterprise_id:int>/reports/<period:str>/return")
+@doc("Return a submitted report for correction", tag=TAG, body=REVIEW_IN, body_required=False,
+     returns=ref("Report"), errors=(403, 409))
 async def return_(request: Request, enterprise_id: int, period: str) -> HTTPResponse:
     """Return a submitted report for correction with a comment (supervision)."""
     data = json_body(request, allow_empty=True)
@@ -103,6 +136,8 @@ async def return_(request: Request, enterprise_id: int, period: str) -> HTTPResp
 
 
 @bp.get("/reports")
+@doc("Reports in one state across the county", tag=TAG, returns=items_of(ref("Report")),
+     params=QUEUE_PARAMS, errors=(403, 422))
 async def county_list(request: Request) -> HTTPResponse:
     """Supervision: reports in one state across the county (default: waiting for review)."""
     ctx = await service_context(request)

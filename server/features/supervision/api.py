@@ -11,8 +11,28 @@ from sanic.response import HTTPResponse
 
 from server.core.context import service_context
 from server.core.errors import ValidationError
-from server.core.http import json_body
+from server.core.http import json_body, uploaded_file
 from server.core.jsonutil import json_response
+from server.core.openapi import doc
+from server.core.openapi_schemas import (
+    BINARY,
+    BOOL,
+    COUNT,
+    ID,
+    LIMIT,
+    OFFSET,
+    PERIOD,
+    STR,
+    WINDOW,
+    XLSX,
+    YEAR_Q,
+    array,
+    enum,
+    items_of,
+    obj,
+    query,
+    ref,
+)
 from server.core.permissions import require_supervision
 from server.core.validation import boolean
 from server.features.supervision import (
@@ -34,8 +54,29 @@ from server.features.supervision.xlsx import xlsx_response
 
 bp = Blueprint("supervision_api")
 
+TAG = "supervision"
+YEAR = [YEAR_Q]
+FIGURES = [*WINDOW,
+           query("target", STR, "a target key: the enterprises behind its figure"),
+           query("township", STR), query("place", STR), query("industry", STR),
+           query("order", STR), query("limit", LIMIT), query("offset", OFFSET)]
+PERIOD_PARAMS = [query("period", PERIOD, "default: last month")]
+DAYS = [query("days", {"type": "integer", "minimum": 1, "maximum": 3650})]
+COMPLAINT_STATUS = [query("status", enum("open", "handled", "all"))]
+COMPLAINT_PARAMS = [*COMPLAINT_STATUS, query("limit", {"type": "integer", "minimum": 1}),
+                    query("offset", OFFSET)]
+COMPLAINT_PAGE = obj({"items": array(ref("Complaint")), "total": COUNT, "open": COUNT,
+                      "handled": COUNT, "limit": COUNT, "offset": COUNT})
+HANDLE_IN = obj({"note": STR})
+DELETED = obj({"deleted": ID})
+IMPORT_UPLOAD = obj({"file": BINARY, "dry_run": BOOL}, required=["file"])
+DRY_RUN = [query("dry_run", BOOL, "check every row, import nothing")]
+
+
 
 @bp.get("/compliance/traceability")
+@doc("The plan's 100 % traceability rule, with who is missing", tag=TAG, returns=ref("Compliance"),
+     params=WINDOW, errors=(403, 422))
 async def traceability(request: Request) -> HTTPResponse:
     """The plan's 100 % rule for `year` (or `since`/`until`), with who is missing."""
     ctx = await service_context(request)
@@ -45,6 +86,8 @@ async def traceability(request: Request) -> HTTPResponse:
 
 
 @bp.get("/compliance/traceability.xlsx")
+@doc("The traceability rule as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY, params=WINDOW,
+     errors=(403, 422))
 async def traceability_xlsx(request: Request) -> HTTPResponse:
     """The same as a spreadsheet: one row per newly certified enterprise."""
     ctx = await service_context(request)
@@ -55,6 +98,8 @@ async def traceability_xlsx(request: Request) -> HTTPResponse:
 
 
 @bp.get("/plan/progress")
+@doc("Progress on every target of the plan", tag=TAG, returns=array(ref("ProgressItem")),
+     params=YEAR, errors=(403, 422))
 async def plan_progress(request: Request) -> HTTPResponse:
     """Every target of the plan: target, actual, unit, ratio, status, growth."""
     ctx = await service_context(request)
@@ -64,6 +109,8 @@ async def plan_progress(request: Request) -> HTTPResponse:
 
 
 @bp.get("/plan/progress.xlsx")
+@doc("Plan progress as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY, params=YEAR,
+     errors=(403, 422))
 async def plan_progress_xlsx(request: Request) -> HTTPResponse:
     ctx = await service_context(request)
     require_supervision(ctx.actor)
@@ -72,6 +119,8 @@ async def plan_progress_xlsx(request: Request) -> HTTPResponse:
 
 
 @bp.get("/plan/breakdown")
+@doc("Revenue and counts by place and industry", tag=TAG, returns=ref("Breakdown"), params=YEAR,
+     errors=(403, 422))
 async def plan_breakdown(request: Request) -> HTTPResponse:
     """Revenue and counts by place (ranked) and by industry."""
     ctx = await service_context(request)
@@ -81,6 +130,8 @@ async def plan_breakdown(request: Request) -> HTTPResponse:
 
 
 @bp.get("/plan/breakdown.xlsx")
+@doc("The breakdown as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY, params=YEAR,
+     errors=(403, 422))
 async def plan_breakdown_xlsx(request: Request) -> HTTPResponse:
     ctx = await service_context(request)
     require_supervision(ctx.actor)
@@ -99,6 +150,8 @@ async def _figures(request: Request):
 
 
 @bp.get("/plan/enterprises")
+@doc("The enterprises behind a figure", tag=TAG, returns=ref("FiguresPage"), params=FIGURES,
+     errors=(403, 404, 422))
 async def plan_enterprises(request: Request) -> HTTPResponse:
     """The enterprises behind a figure, with their report sums, largest first."""
     ctx, _window, page = await _figures(request)
@@ -106,6 +159,8 @@ async def plan_enterprises(request: Request) -> HTTPResponse:
 
 
 @bp.get("/plan/enterprises.xlsx")
+@doc("The enterprises behind a figure as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY,
+     params=FIGURES, errors=(403, 404, 422))
 async def plan_enterprises_xlsx(request: Request) -> HTTPResponse:
     ctx = await service_context(request)
     require_supervision(ctx.actor)
@@ -116,6 +171,8 @@ async def plan_enterprises_xlsx(request: Request) -> HTTPResponse:
 
 
 @bp.get("/plan/targets/<key:str>/entries")
+@doc("The figures entered for a manual target", tag=TAG, returns=items_of(ref("TargetEntry")),
+     errors=(403, 422))
 async def target_entries(request: Request, key: str) -> HTTPResponse:
     """The figures entered for a manual target, newest first."""
     ctx = await service_context(request)
@@ -124,6 +181,8 @@ async def target_entries(request: Request, key: str) -> HTTPResponse:
 
 
 @bp.post("/plan/targets/<key:str>/entries")
+@doc("Enter a manual target's figure", tag=TAG, body=ref("TargetEntryInput"),
+     returns=ref("TargetEntry"), status=201, errors=(403, 422))
 async def add_target_entry(request: Request, key: str) -> HTTPResponse:
     """Enter a manual target's figure `{value, as_of, note}`."""
     data = json_body(request)
@@ -133,6 +192,7 @@ async def add_target_entry(request: Request, key: str) -> HTTPResponse:
 
 
 @bp.delete("/plan/targets/<key:str>/entries/<entry_id:int>")
+@doc("Delete an entered figure", tag=TAG, returns=DELETED, errors=(403, 422))
 async def delete_target_entry(request: Request, key: str, entry_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     await manual.delete_entry(ctx, key, entry_id)
@@ -140,6 +200,8 @@ async def delete_target_entry(request: Request, key: str, entry_id: int) -> HTTP
 
 
 @bp.get("/supervision/reporting")
+@doc("Report submission for a period", tag=TAG, returns=ref("Reporting"), params=PERIOD_PARAMS,
+     errors=(403, 422))
 async def reporting(request: Request) -> HTTPResponse:
     """Report submission for `period` (default last month) and its year month by month."""
     ctx = await service_context(request)
@@ -150,6 +212,8 @@ async def reporting(request: Request) -> HTTPResponse:
 
 
 @bp.get("/supervision/reporting.xlsx")
+@doc("Report submission as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY,
+     params=PERIOD_PARAMS, errors=(403, 422))
 async def reporting_xlsx(request: Request) -> HTTPResponse:
     ctx = await service_context(request)
     require_supervision(ctx.actor)
@@ -164,6 +228,8 @@ def _days(request: Request, ctx) -> int:
 
 
 @bp.get("/supervision/certificates/expiring")
+@doc("Certificates expiring soon, and just expired", tag=TAG, returns=ref("Expiring"), params=DAYS,
+     errors=(403, 422))
 async def certificates_expiring(request: Request) -> HTTPResponse:
     """Certificates expiring within `days` (default CERT_EXPIRY_WARN_DAYS), and just expired."""
     ctx = await service_context(request)
@@ -173,6 +239,8 @@ async def certificates_expiring(request: Request) -> HTTPResponse:
 
 
 @bp.get("/supervision/certificates/expiring.xlsx")
+@doc("Expiring certificates as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY, params=DAYS,
+     errors=(403, 422))
 async def certificates_expiring_xlsx(request: Request) -> HTTPResponse:
     ctx = await service_context(request)
     require_supervision(ctx.actor)
@@ -181,6 +249,8 @@ async def certificates_expiring_xlsx(request: Request) -> HTTPResponse:
 
 
 @bp.get("/supervision/milk-quality")
+@doc("Raw-milk quality of the dairy reports", tag=TAG, returns=ref("MilkQuality"), params=WINDOW,
+     errors=(403, 422))
 async def milk_quality(request: Request) -> HTTPResponse:
     """Raw-milk quality compliance of the dairy reports of the window."""
     ctx = await service_context(request)
@@ -189,6 +259,8 @@ async def milk_quality(request: Request) -> HTTPResponse:
 
 
 @bp.get("/supervision/milk-quality.xlsx")
+@doc("Raw-milk quality as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY, params=WINDOW,
+     errors=(403, 422))
 async def milk_quality_xlsx(request: Request) -> HTTPResponse:
     ctx = await service_context(request)
     require_supervision(ctx.actor)
@@ -196,6 +268,7 @@ async def milk_quality_xlsx(request: Request) -> HTTPResponse:
 
 
 @bp.get("/supervision/queues")
+@doc("What waits in each supervision queue", tag=TAG, returns=ref("Queues"), errors=(403,))
 async def queues(request: Request) -> HTTPResponse:
     """How much waits in each queue (the dashboard's to-do counts)."""
     ctx = await service_context(request)
@@ -209,6 +282,8 @@ async def queues(request: Request) -> HTTPResponse:
 
 
 @bp.get("/complaints")
+@doc("Consumer complaints", tag=TAG, returns=COMPLAINT_PAGE, params=COMPLAINT_PARAMS,
+     errors=(403, 422))
 async def complaint_list(request: Request) -> HTTPResponse:
     """Consumer complaints, `status` open (default) / handled / all, newest first."""
     ctx = await service_context(request)
@@ -223,6 +298,8 @@ async def complaint_list(request: Request) -> HTTPResponse:
 
 
 @bp.get("/complaints.xlsx")
+@doc("Consumer complaints as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY,
+     params=COMPLAINT_STATUS, errors=(403, 422))
 async def complaint_list_xlsx(request: Request) -> HTTPResponse:
     ctx = await service_context(request)
     require_supervision(ctx.actor)
@@ -233,6 +310,7 @@ async def complaint_list_xlsx(request: Request) -> HTTPResponse:
 
 
 @bp.get("/complaints/<complaint_id:int>")
+@doc("One complaint", tag=TAG, returns=ref("Complaint"), errors=(403,))
 async def complaint_get(request: Request, complaint_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     return json_response(complaints.complaint_json(
@@ -240,6 +318,8 @@ async def complaint_get(request: Request, complaint_id: int) -> HTTPResponse:
 
 
 @bp.post("/complaints/<complaint_id:int>/handle")
+@doc("Mark a complaint handled", tag=TAG, body=HANDLE_IN, returns=ref("Complaint"),
+     errors=(403, 409))
 async def complaint_handle(request: Request, complaint_id: int) -> HTTPResponse:
     """Mark a complaint handled `{note}`; 409 when it already is."""
     data = json_body(request)
@@ -249,6 +329,8 @@ async def complaint_handle(request: Request, complaint_id: int) -> HTTPResponse:
 
 
 @bp.post("/certifications/import")
+@doc("Import the official certificate list (.xlsx or .csv)", tag=TAG, multipart=IMPORT_UPLOAD,
+     returns=ref("ImportResult"), params=DRY_RUN, errors=(403,))
 async def import_certifications(request: Request) -> HTTPResponse:
     """Import the official certificate list: multipart `file` (.xlsx/.csv), `dry_run`.
 
@@ -256,7 +338,7 @@ async def import_certifications(request: Request) -> HTTPResponse:
     """
     ctx = await service_context(request)
     require_supervision(ctx.actor)
-    upload = request.files.get("file") if request.files else None
+    upload = uploaded_file(request, "file")
     if upload is None or not upload.body:
         raise ValidationError(fields={"file": "请选择要导入的 .xlsx 或 .csv 文件"})
     dry_run = False

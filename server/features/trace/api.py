@@ -15,6 +15,20 @@ from server.core import clock
 from server.core.context import service_context
 from server.core.http import json_body
 from server.core.jsonutil import json_response
+from server.core.openapi import doc
+from server.core.openapi_schemas import (
+    BINARY,
+    COUNT,
+    INT,
+    OFFSET,
+    STR,
+    array,
+    items_of,
+    obj,
+    page_of,
+    query,
+    ref,
+)
 from server.features.enterprises.api import _int_arg
 from server.features.trace import service
 from server.features.trace.service import (
@@ -29,6 +43,17 @@ from server.features.trace.service import (
 bp = Blueprint("trace_api")
 STREAM_PIECE = 200          # labels rendered between two writes to the client
 
+TAG = "trace"
+PRODUCT_DETAIL = {"allOf": [ref("Product"), obj({"batches": array(ref("Batch"))})]}
+BATCH_DETAIL = {"allOf": [ref("Batch"), obj({
+    "events": array(ref("Event")),
+    "codes": obj({"issued": COUNT, "void": COUNT, "scans": COUNT, "scanned": COUNT})})]}
+CODES_IN = obj({"count": {"type": "integer", "minimum": 1, "maximum": 100000}})
+ISSUED = obj({"codes": array(obj({"code": STR, "url": STR, "serial": INT}))})
+VOID_IN = obj({"reason": {"type": "string", "maxLength": 200}})
+CODE_PAGING = [query("limit", {"type": "integer", "minimum": 1}), query("offset", OFFSET)]
+
+
 
 def forget_batch(request: Request, batch_id: int) -> None:
     """This worker's cached public record of the batch is stale after a write."""
@@ -40,6 +65,8 @@ def forget_batch(request: Request, batch_id: int) -> None:
 # -- products and batches -----------------------------------------------------------------
 
 @bp.post("/enterprises/<enterprise_id:int>/products")
+@doc("Create a product", tag=TAG, body=ref("ProductInput"), returns=ref("Product"), status=201,
+     errors=(403, 409))
 async def create_product(request: Request, enterprise_id: int) -> HTTPResponse:
     data = json_body(request)
     ctx = await service_context(request)
@@ -48,6 +75,7 @@ async def create_product(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.get("/enterprises/<enterprise_id:int>/products")
+@doc("The enterprise's products", tag=TAG, returns=items_of(ref("Product")), errors=(403,))
 async def list_products(request: Request, enterprise_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     products = await service.list_products(ctx, enterprise_id)
@@ -55,6 +83,7 @@ async def list_products(request: Request, enterprise_id: int) -> HTTPResponse:
 
 
 @bp.get("/products/<product_id:int>")
+@doc("One product with its batches", tag=TAG, returns=PRODUCT_DETAIL, errors=(403,))
 async def get_product(request: Request, product_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     product = await service.get_product(ctx, product_id)
@@ -64,6 +93,8 @@ async def get_product(request: Request, product_id: int) -> HTTPResponse:
 
 
 @bp.post("/products/<product_id:int>/batches")
+@doc("Create a batch of a product", tag=TAG, body=ref("BatchInput"), returns=ref("Batch"),
+     status=201, errors=(403, 409))
 async def create_batch(request: Request, product_id: int) -> HTTPResponse:
     data = json_body(request)
     ctx = await service_context(request)
@@ -72,6 +103,7 @@ async def create_batch(request: Request, product_id: int) -> HTTPResponse:
 
 
 @bp.get("/batches/<batch_id:int>")
+@doc("One batch with its events and code counts", tag=TAG, returns=BATCH_DETAIL, errors=(403,))
 async def get_batch(request: Request, batch_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     batch = await service.get_batch(ctx, batch_id)
@@ -85,6 +117,8 @@ async def get_batch(request: Request, batch_id: int) -> HTTPResponse:
 # -- events -----------------------------------------------------------------------------------
 
 @bp.post("/batches/<batch_id:int>/events")
+@doc("Add a trace event (or a correction)", tag=TAG, body=ref("EventInput"), returns=ref("Event"),
+     status=201, errors=(403,))
 async def add_event(request: Request, batch_id: int) -> HTTPResponse:
     data = json_body(request)
     ctx = await service_context(request)
@@ -94,6 +128,7 @@ async def add_event(request: Request, batch_id: int) -> HTTPResponse:
 
 
 @bp.get("/batches/<batch_id:int>/events")
+@doc("The batch's trace events", tag=TAG, returns=items_of(ref("Event")), errors=(403,))
 async def list_events(request: Request, batch_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     events = await service.list_events(ctx, batch_id)
@@ -103,6 +138,8 @@ async def list_events(request: Request, batch_id: int) -> HTTPResponse:
 # -- codes ------------------------------------------------------------------------------------
 
 @bp.post("/batches/<batch_id:int>/codes")
+@doc("Issue 1 to 100,000 signed codes", tag=TAG, body=CODES_IN, returns=ISSUED, status=201,
+     errors=(403,))
 async def issue_codes(request: Request, batch_id: int) -> HTTPResponse:
     """Issue 1 to 100,000 signed codes: 201 {codes: [{code, url}]}."""
     data = json_body(request)
@@ -113,15 +150,19 @@ async def issue_codes(request: Request, batch_id: int) -> HTTPResponse:
 
 
 @bp.get("/batches/<batch_id:int>/codes")
+@doc("The batch's codes, paged", tag=TAG, returns=page_of(ref("Code")), params=CODE_PAGING,
+     errors=(403, 422))
 async def list_codes(request: Request, batch_id: int) -> HTTPResponse:
     ctx = await service_context(request)
-    limit, offset = _int_arg(request, "limit", 100), _int_arg(request, "offset", 0)
+    limit = _int_arg(request, "limit", 100, minimum=1, maximum=service.CODES_MAX_PAGE)
+    offset = _int_arg(request, "offset", 0)
     codes, total = await service.list_codes(ctx, batch_id, limit=limit, offset=offset)
     return json_response({"items": [code_json(ctx, c) for c in codes], "total": total,
                           "limit": limit, "offset": offset})
 
 
 @bp.get("/codes/<code:str>")
+@doc("One code with its scans", tag=TAG, returns=ref("Code"), errors=(403,))
 async def get_code(request: Request, code: str) -> HTTPResponse:
     ctx = await service_context(request)
     found = await service.get_code(ctx, code)
@@ -133,6 +174,7 @@ async def get_code(request: Request, code: str) -> HTTPResponse:
 
 
 @bp.post("/codes/<code:str>/void")
+@doc("Void a code", tag=TAG, body=VOID_IN, returns=ref("Code"), errors=(403, 409))
 async def void_code(request: Request, code: str) -> HTTPResponse:
     """Void a code (staff of the owner, supervision): its page then answers 410."""
     data = json_body(request)
@@ -144,6 +186,7 @@ async def void_code(request: Request, code: str) -> HTTPResponse:
 # -- labels -----------------------------------------------------------------------------------
 
 @bp.get("/codes/<code:str>/label.png")
+@doc("One printable label", tag=TAG, media="image/png", returns=BINARY, errors=(403, 410))
 async def label_png(request: Request, code: str) -> HTTPResponse:
     ctx = await service_context(request)
     found, info = await service.code_for_label(ctx, code)
@@ -162,7 +205,9 @@ def _download_name(batch, suffix: str) -> str:
 
 
 @bp.get("/batches/<batch_id:int>/labels.zip")
-async def labels_zip(request: Request, batch_id: int) -> HTTPResponse:
+@doc("One PNG label per active code, as a ZIP", tag=TAG, media="application/zip", returns=BINARY,
+     errors=(403,))
+async def labels_zip(request: Request, batch_id: int) -> None:
     """One PNG per active code, streamed as they are drawn."""
     ctx = await service_context(request)
     batch, info, items = await service.batch_for_labels(ctx, batch_id)
@@ -179,7 +224,8 @@ async def labels_zip(request: Request, batch_id: int) -> HTTPResponse:
     archive.close()
     await response.send(sink.take())
     await response.eof()
-    return response
+    # Already sent: a returned response makes Sanic log an error for every download.
+    return None
 
 
 def _add_labels(archive: zipfile.ZipFile, info: LabelInfo, items: list[tuple[str, str]],
@@ -212,7 +258,9 @@ class _Sink:
 
 
 @bp.get("/batches/<batch_id:int>/labels.pdf")
-async def labels_pdf_(request: Request, batch_id: int) -> HTTPResponse:
+@doc("The batch's labels on A4 sheets", tag=TAG, media="application/pdf", returns=BINARY,
+     errors=(403,))
+async def labels_pdf_(request: Request, batch_id: int) -> None:
     """The batch's labels on A4 sheets (21 a page), streamed page by page."""
     ctx = await service_context(request)
     batch, info, items = await service.batch_for_labels(ctx, batch_id)
@@ -226,7 +274,8 @@ async def labels_pdf_(request: Request, batch_id: int) -> HTTPResponse:
             break
         await response.send(chunk)
     await response.eof()
-    return response
+    # Already sent: a returned response makes Sanic log an error for every download.
+    return None
 
 
 def _next_bytes(pieces: Iterator[bytes], at_least: int) -> bytes:

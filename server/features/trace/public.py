@@ -26,6 +26,8 @@ from server.core.context import ServiceContext
 from server.core.errors import ApiError, Gone, NotFound
 from server.core.http import form_fields, json_body
 from server.core.jsonutil import json_response
+from server.core.openapi import doc
+from server.core.openapi_schemas import DATETIME, ID, obj, ref
 from server.features.trace import service
 from server.features.trace.record import (
     CodeReader,
@@ -38,6 +40,12 @@ from server.features.trace.scans import ScanCounter
 
 pages = Blueprint("trace_public_pages")
 api = Blueprint("trace_public_api")
+
+TAG = "public"
+COMPLAINT_IN = obj({"text": {"type": "string", "minLength": 5, "maxLength": 1000},
+                    "contact": {"type": "string", "maxLength": 64}}, required=["text"])
+COMPLAINT_CREATED = obj({"id": ID, "created_at": DATETIME})
+
 
 _NO_STORE = {"Cache-Control": "no-store"}
 
@@ -287,6 +295,10 @@ async def complaint_thanks(request: Request, raw: str) -> HTTPResponse:
 # -- JSON ---------------------------------------------------------------------------------
 
 @api.get("/trace/<raw:str>")
+@doc("The trace record of a code (counts as a scan)", tag=TAG, public=True,
+     returns=ref("TraceRecord"), errors=(410,),
+     description="404 for an unknown or forged code, 410 for a void one (the error "
+                 "also carries `voided_at` and `void_reason`).")
 async def trace_json(request: Request, raw: str) -> HTTPResponse:
     """The trace record as JSON; counts as a scan. 404 unknown or forged, 410 void."""
     try:
@@ -307,6 +319,8 @@ async def trace_json(request: Request, raw: str) -> HTTPResponse:
 
 
 @api.post("/trace/<raw:str>/complaints")
+@doc("A consumer's complaint about a code", tag=TAG, public=True, body=COMPLAINT_IN,
+     returns=COMPLAINT_CREATED, status=201, errors=(429,))
 async def complaint_json(request: Request, raw: str) -> HTTPResponse:
     """A consumer's complaint about a code; 429 past COMPLAINTS_PER_HOUR per address."""
     data = json_body(request)

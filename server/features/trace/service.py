@@ -290,11 +290,14 @@ async def code_stats(batch_id: int) -> CodeStats:
     return CodeStats(issued, void, scans, scanned)
 
 
+CODES_MAX_PAGE = 1000
+
+
 async def list_codes(ctx: ServiceContext, batch_id: int, *, limit: int = 50,
                      offset: int = 0) -> tuple[list[TraceCode], int]:
     await get_batch(ctx, batch_id)
     query = TraceCode.filter(batch_id=batch_id)
-    limit = max(1, min(int(limit), 1000))
+    limit = max(1, min(int(limit), CODES_MAX_PAGE))
     offset = max(0, int(offset))
     return await query.order_by("serial").offset(offset).limit(limit), await query.count()
 
