@@ -11,11 +11,12 @@ from sanic.response import HTTPResponse
 from models.enums import LeadingLevel
 from server.core.audit import changed_fields, describe
 from server.core.context import ServiceContext, service_context
-from server.core.errors import ApiError, ValidationError
+from server.core.errors import ApiError, NotFound, ValidationError
 from server.core.flash import redirect_with_flash
 from server.core.http import form_fields
 from server.core.permissions import require_login, require_supervision
 from server.core.rendering import render
+from server.features.accounts.service import update_user
 from server.features.enterprises import service
 
 bp = Blueprint("enterprises_pages")
@@ -118,6 +119,21 @@ async def detail_page(request: Request, enterprise_id: int) -> HTTPResponse:
     users = await service.staff_of(ctx, enterprise_id)
     return render(request, "enterprises/detail.html", enterprise=enterprise, users=users,
                   values={}, errors={})
+
+
+@bp.post("/enterprises/<enterprise_id:int>/users/<user_id:int>/active")
+async def staff_active_submit(request: Request, enterprise_id: int,
+                              user_id: int) -> HTTPResponse:
+    """Disable (or enable again) one of the enterprise's staff accounts."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    users = await service.staff_of(ctx, enterprise_id)
+    if user_id not in {u.id for u in users}:
+        raise NotFound("该企业没有这个账号")
+    active = form_fields(request).get("active") == "1"
+    await update_user(ctx, user_id, {"is_active": active})
+    return redirect_with_flash(request, f"/enterprises/{enterprise_id}",
+                               "账号已启用" if active else "账号已停用，已退出所有登录")
 
 
 @bp.post("/enterprises/<enterprise_id:int>/users")

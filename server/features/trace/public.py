@@ -308,7 +308,7 @@ async def trace_json(request: Request, raw: str) -> HTTPResponse:
 
 @api.post("/trace/<raw:str>/complaints")
 async def complaint_json(request: Request, raw: str) -> HTTPResponse:
-    """A consumer's complaint about a code; 429 past COMPLAINTS_PER_HOUR per address."""
+    """A consumer's complaint about a code; 429 past the per-address or per-code limit."""
     data = json_body(request)
     try:
         row = (await lookup(request, raw, count=False)).row
