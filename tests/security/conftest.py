@@ -1,9 +1,12 @@
-"""Data the security tests share: an enterprise's product with issued trace codes."""
+"""Shared by the security tests: issued trace codes, and moving the app's clock on."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from server.core import clock
 from server.features.trace import service as trace
 
 
@@ -17,3 +20,16 @@ async def issued(ctx, staff):
         "origin": "虎林镇"})
     codes = await trace.issue_codes(ctx.acting_as(staff), batch.id, {"count": 3})
     return [c.code for c in codes]
+
+
+@pytest.fixture
+def time_travel(monkeypatch):
+    """Move the app's clock forward: travel(minutes=...) sets the offset from now."""
+    start = clock.now()
+    offset = {"value": timedelta(0)}
+    monkeypatch.setattr(clock, "now", lambda: start + offset["value"])
+
+    def travel(**delta):
+        offset["value"] = timedelta(**delta)
+
+    return travel

@@ -2,26 +2,10 @@
 on through server/core/clock.py, which every expiry rule reads); disabling an account
 ends its sessions and its API tokens; password rules speak Chinese."""
 
-from datetime import timedelta
-
 import pytest
 
 from models import UserSession
-from server.core import clock
 from tests.support.factories import DEFAULT_PASSWORD
-
-
-@pytest.fixture
-def time_travel(monkeypatch):
-    """Move the app's clock forward: travel(minutes=...) sets the offset from now."""
-    start = clock.now()
-    offset = {"value": timedelta(0)}
-    monkeypatch.setattr(clock, "now", lambda: start + offset["value"])
-
-    def travel(**delta):
-        offset["value"] = timedelta(**delta)
-
-    return travel
 
 
 async def _log_in(browser, phone, password=DEFAULT_PASSWORD):
