@@ -5,7 +5,13 @@ from __future__ import annotations
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from server.core.csrf import needs_check, set_csrf_cookie_if_new, verify_csrf
+from server.core.auth import SESSION_COOKIE
+from server.core.csrf import (
+    needs_check,
+    set_csrf_cookie_if_new,
+    verify_api_origin,
+    verify_csrf,
+)
 from server.core.errors import PayloadTooLarge
 from server.core.flash import clear_flash_if_consumed
 
@@ -55,6 +61,7 @@ def register_middleware(app: Sanic) -> None:
             raise PayloadTooLarge()
         if needs_check(request):
             verify_csrf(request)
+        verify_api_origin(request, SESSION_COOKIE)
 
     @app.on_response
     async def finish_response(request: Request, response: HTTPResponse) -> None:
