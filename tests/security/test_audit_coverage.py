@@ -249,6 +249,13 @@ async def test_accounts(client, as_supervisor, as_admin, as_other_staff, supervi
     e = await audited("user.update", supervisor, enterprise.id)
     assert (e.before["is_active"], e.after["is_active"]) == (True, False)
 
+    r = await as_supervisor.patch(f"/api/v1/users/{new_id}",
+                                  json={"password": "set-by-supervision-1"})
+    assert r.status_code == 200
+    e = await audited("user.password_reset", supervisor, enterprise.id)
+    assert e.before["password_changed_at"] != e.after["password_changed_at"]
+    assert "set-by-supervision-1" not in json.dumps(e.after)
+
     # supervision accounts belong to no enterprise: the entry is kept all the same
     r = await as_admin.patch(f"/api/v1/users/{supervisor.id}", json={"role": "admin"})
     assert r.status_code == 200
@@ -258,8 +265,8 @@ async def test_accounts(client, as_supervisor, as_admin, as_other_staff, supervi
     items = await trail(as_supervisor, enterprise.id)
     assert [i["action"] for i in reversed(items)] == [
         "user.create", "user.password_change", "api_token.create", "api_token.revoke",
-        "user.update"]
-    assert items[0]["description"] == "账号 · 修改"
+        "user.update", "user.password_reset"]
+    assert items[0]["description"] == "账号 · 重设密码"
     assert (await as_other_staff.get(f"/api/v1/enterprises/{enterprise.id}/audit")
             ).status_code == 403
 

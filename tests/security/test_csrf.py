@@ -75,3 +75,13 @@ async def test_cookie_api_calls_from_another_site_are_refused(as_staff, staff):
                             headers={"authorization": f"Bearer {token}",
                                      "origin": "https://erp.example.com"})
     assert r.status_code == 201
+
+
+async def test_no_cross_origin_reads_are_allowed(as_staff):
+    r = await as_staff.get("/api/v1/session", headers={"origin": "https://evil.example.cn"})
+    assert r.status_code == 200
+    assert not [h for h in r.headers if h.startswith("access-control-")]
+    r = await as_staff.request("OPTIONS", "/api/v1/session",
+                               headers={"origin": "https://evil.example.cn",
+                                        "access-control-request-method": "DELETE"})
+    assert "access-control-allow-origin" not in r.headers

@@ -76,3 +76,19 @@ def test_debug_is_off_by_default(settings_overrides):
     app = create_app(settings_overrides)
     assert app.debug is False
     assert app.config.FALLBACK_ERROR_FORMAT == "json"     # never Sanic's HTML debug page
+
+
+async def test_logs_keep_passwords_and_session_tokens_out(client, staff, caplog):
+    from tests.support.factories import DEFAULT_PASSWORD
+
+    caplog.set_level("INFO")
+    await client.post("/api/v1/session", json={"phone": staff.phone,
+                                               "password": "wrong-but-secret-1"})
+    r = await client.post("/api/v1/session", json={"phone": staff.phone,
+                                                   "password": DEFAULT_PASSWORD})
+    assert r.status_code == 200
+    token = client.cookies.get("__Host-hl_session")
+    await client.get("/api/v1/session")
+    assert "failed log-in for phone" in caplog.text and "log-in of user" in caplog.text
+    for secret in ("wrong-but-secret-1", DEFAULT_PASSWORD, token, token.split(".")[0]):
+        assert secret not in caplog.text

@@ -82,7 +82,8 @@ async def test_who_may_manage_accounts(client, as_supervisor, as_admin, as_staff
     r = await as_admin.patch(f"/api/v1/users/{supervisor.id}", json={"role": "staff"})
     assert r.status_code == 422
     r = await as_admin.patch(f"/api/v1/users/{admin.id}", json={"is_active": False})
-    assert r.status_code == 403 and r.json()["error"]["message"] == "不能停用自己的账号或改变自己的身份"
+    assert r.status_code == 403
+    assert r.json()["error"]["message"] == "不能停用自己的账号、改变自己的身份或在这里重设自己的密码"
     r = await as_admin.patch(f"/api/v1/users/{staff.id}", json={"is_active": "maybe"})
     assert r.status_code == 422 and r.json()["error"]["fields"] == {"is_active": "应为是或否"}
     assert (await as_admin.patch("/api/v1/users/99999", json={"name": "x"})).status_code == 404
@@ -132,3 +133,31 @@ async def test_supervision_disables_a_staff_account_from_the_enterprise_page(
     r = await client.post(f"/enterprises/{other_enterprise.id}/users/{staff.id}/active",
                           data={"csrf_token": csrf_from(page.text), "active": "1"})
     assert r.status_code == 404 and "该企业没有这个账号" in r.text
+
+
+async def test_supervision_sets_a_new_password_for_someone_who_forgot(client, as_supervisor,
+                                                                     staff, supervisor):
+    phone = client.another()
+    await _log_in(phone, staff.phone)
+    r = await as_supervisor.patch(f"/api/v1/users/{staff.id}", json={"password": "short"})
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"password": "密码至少12位"}
+    r = await as_supervisor.patch(f"/api/v1/users/{staff.id}",
+                                  json={"password": "handed-over-in-person"})
+    assert r.status_code == 200
+    assert (await phone.get("/api/v1/session")).status_code == 401     # logged out
+    r = await phone.post("/api/v1/session",
+                         json={"phone": staff.phone, "password": DEFAULT_PASSWORD})
+    assert r.status_code == 401
+    await _log_in(phone, staff.phone, "handed-over-in-person")
+    r = await as_supervisor.patch(f"/api/v1/users/{supervisor.id}",
+                                  json={"password": "my-own-new-password"})
+    assert r.status_code == 403                    # one's own: through the account page
+
+
+async def test_a_log_in_always_starts_a_new_session(client, staff):
+    first = await _log_in(client, staff.phone)
+    old = client.cookies.get("__Host-hl_session")
+    second = await _log_in(client, staff.phone)
+    new = client.cookies.get("__Host-hl_session")
+    assert first.status_code == second.status_code == 200 and old != new
+    assert await UserSession.filter(user_id=staff.id).count() == 1   # the old one is gone

@@ -169,7 +169,9 @@ async def change_password(ctx: ServiceContext, current: object, new: object) -> 
 
 
 async def update_user(ctx: ServiceContext, user_id: int, data: dict) -> User:
-    """Change an account's name, role or whether it may log in.
+    """Change an account's name, role, whether it may log in, or set a new password for
+    someone who forgot theirs (there is no self-service reset: a person proves who they
+    are to supervision, in person or by phone).
 
     Supervision manages staff accounts (name, active); only an admin manages supervision
     accounts, and only between admin and supervisor (a staff account belongs to its
@@ -197,11 +199,19 @@ async def update_user(ctx: ServiceContext, user_id: int, data: dict) -> User:
             f.add("role", "监管账号的身份只能是管理员或监管人员，填报员账号不能改变身份")
         else:
             changes["role"] = Role(raw)
+    if "password" in data:
+        try:
+            check_password(data.get("password"), phone=target.phone)  # type: ignore[arg-type]
+        except RuleError as exc:
+            f.add("password", str(exc))
     f.raise_if_invalid()
-    if not changes:
+    if not changes and "password" not in data:
         raise ValidationError(fields={"name": "没有要修改的内容"})
-    if target.id == actor.id and ("is_active" in changes or "role" in changes):
-        raise Forbidden("不能停用自己的账号或改变自己的身份")
+    if target.id == actor.id and ({"is_active", "role"} & set(changes) or "password" in data):
+        raise Forbidden("不能停用自己的账号、改变自己的身份或在这里重设自己的密码")
+    if "password" in data:
+        changes["password_hash"] = await ctx.passwords.hash(str(data["password"]))
+        changes["password_changed_at"] = clock.now()
     async with in_transaction():
         fresh = await User.select_for_update().get(id=target.id)
         before = audit.snapshot(fresh, exclude=USER_SECRET_FIELDS)
@@ -209,10 +219,12 @@ async def update_user(ctx: ServiceContext, user_id: int, data: dict) -> User:
             setattr(fresh, name, value)
         await fresh.save(update_fields=list(changes))
         after = audit.snapshot(fresh, exclude=USER_SECRET_FIELDS)
+        action = "user.password_reset" if "password_hash" in changes else "user.update"
         if before != after:
-            await audit.record(actor, "user.update", fresh, before=before, after=after,
+            await audit.record(actor, action, fresh, before=before, after=after,
                                enterprise_id=fresh.enterprise_id, ip=ctx.ip)
-        if not fresh.is_active:
+        # A disabled account, or one whose password was reset, is logged out everywhere.
+        if not fresh.is_active or "password_hash" in changes:
             await UserSession.filter(user_id=fresh.id).delete()
     log.info("account %s changed by %s: %s", fresh.id, actor.id, sorted(changes))
     return fresh
