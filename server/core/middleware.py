@@ -67,5 +67,9 @@ def register_middleware(app: Sanic) -> None:
     async def finish_response(request: Request, response: HTTPResponse) -> None:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        if request.path.startswith("/api/"):
+            # API answers carry enterprise data: no browser or proxy keeps a copy, unless
+            # a route chose otherwise (evidence photos: private, an hour).
+            response.headers.setdefault("Cache-Control", "no-store")
         set_csrf_cookie_if_new(request, response)
         clear_flash_if_consumed(request, response)

@@ -54,13 +54,16 @@ async def test_every_kind_of_response_carries_the_headers(client, app, issued):
         assert_security_headers(r, what)
 
 
-async def test_logged_in_pages_are_not_cached(client, staff):
+async def test_pages_and_api_answers_are_not_cached(client, staff, enterprise):
     r = await client.post("/api/v1/session",
                           json={"phone": staff.phone, "password": DEFAULT_PASSWORD})
-    assert r.status_code == 200
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
     home = await client.get("/")
     assert home.status_code == 200
     assert home.headers["cache-control"] == "no-store"
+    for url in [f"/api/v1/enterprises/{enterprise.id}", "/api/v1/session",
+                f"/api/v1/enterprises/{enterprise.id}/reports", "/api/v1/nothing"]:
+        assert (await client.get(url)).headers["cache-control"] == "no-store", url
 
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
