@@ -161,3 +161,29 @@ async def test_a_log_in_always_starts_a_new_session(client, staff):
     new = client.cookies.get("__Host-hl_session")
     assert first.status_code == second.status_code == 200 and old != new
     assert await UserSession.filter(user_id=staff.id).count() == 1   # the old one is gone
+
+
+async def test_supervision_sets_a_new_password_on_the_enterprise_page(client, supervisor, staff,
+                                                                     enterprise):
+    from tests.support.pages import csrf_from, log_in_page
+
+    phone = client.another()
+    await _log_in(phone, staff.phone)
+    await log_in_page(client, supervisor.phone)
+    page = await client.get(f"/enterprises/{enterprise.id}")
+    assert "重设密码" in page.text and f"{staff.name}（{staff.phone}）" in page.text
+    action = f"/enterprises/{enterprise.id}/users/password"
+    r = await client.post(action, data={"csrf_token": csrf_from(page.text),
+                                        "user_id": str(staff.id), "new_password": "short"})
+    assert r.status_code == 422 and "密码至少12位" in r.text
+    assert "short" not in r.text.split("重设密码", 1)[1].split("</form>", 1)[0]
+    r = await client.post(action, data={"csrf_token": csrf_from(page.text), "user_id": "999",
+                                        "new_password": "handed-over-in-person"})
+    assert r.status_code == 422 and "请选择该企业的一个账号" in r.text
+    r = await client.post(action, data={"csrf_token": csrf_from(page.text),
+                                        "user_id": str(staff.id),
+                                        "new_password": "handed-over-in-person"})
+    assert r.status_code == 303
+    assert "其所有设备已退出登录" in (await client.get(r.headers["location"])).text
+    assert (await phone.get("/api/v1/session")).status_code == 401
+    await _log_in(phone, staff.phone, "handed-over-in-person")
