@@ -36,6 +36,13 @@ def test_real_server_serves_api_and_pages_with_workers(served):
         r = http.post("/api/v1/session",
                       json={"phone": "13900004444", "password": "server-test-password"})
         assert r.status_code == 200, r.text
+        # PUBLIC_BASE_URL is http here: HttpOnly and SameSite, but not Secure (a browser
+        # would drop a Secure cookie over http); no header names the server software.
+        cookie = [a.strip().lower() for a in r.headers["set-cookie"].split(";")]
+        assert cookie[0].startswith("hl_session=")
+        assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+        assert "server" not in r.headers and "x-powered-by" not in r.headers
+        assert "nosniff" == r.headers["x-content-type-options"]
         for _ in range(6):  # a few requests, likely spread over both workers
             assert http.get("/api/v1/enterprises").status_code == 200
         page = http.get("/enterprises")

@@ -78,7 +78,7 @@ VERB_LABELS = {
     "create": "新建", "update": "修改", "delete": "删除", "save": "保存", "submit": "提交",
     "approve": "审核通过", "return": "退回修改", "verify": "核验", "reject": "核验不通过",
     "void": "作废", "issue": "生成", "import": "导入", "revoke": "撤销", "upload": "上传",
-    "password_change": "修改密码", "handle": "处理",
+    "password_change": "修改密码", "password_reset": "重设密码", "handle": "处理",
 }
 
 

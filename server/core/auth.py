@@ -16,6 +16,7 @@ from models import ApiToken, User, UserSession
 from server.core import clock
 from server.core.config import Settings
 from server.core.errors import Unauthorized
+from server.core.http import read_cookie
 from server.core.security import new_token, sign, token_hash, unsign
 
 SESSION_COOKIE = "hl_session"
@@ -54,7 +55,7 @@ async def current_user(request: Request) -> User | None:
         request.ctx.auth_via = "token"
     else:
         settings = settings_of(request)
-        raw = unsign(settings.SECRET_KEY, "session", request.cookies.get(SESSION_COOKIE))
+        raw = unsign(settings.SECRET_KEY, "session", read_cookie(request, SESSION_COOKIE))
         if raw:
             session = await session_for_token(raw, settings)
             if session is not None:
@@ -116,7 +117,7 @@ async def start_session(request: Request, user: User) -> str:
 
 async def end_session(request: Request) -> None:
     settings = settings_of(request)
-    raw = unsign(settings.SECRET_KEY, "session", request.cookies.get(SESSION_COOKIE))
+    raw = unsign(settings.SECRET_KEY, "session", read_cookie(request, SESSION_COOKIE))
     if raw:
         await UserSession.filter(token_hash=token_hash(raw)).delete()
     request.ctx.user = None

@@ -94,6 +94,7 @@ class Settings:
     LOGIN_MAX_FAILURES: int = setting(5, _positive)
     LOGIN_WINDOW_MINUTES: float = setting(15.0, _positive)
     COMPLAINTS_PER_HOUR: int = setting(5, _positive)
+    COMPLAINTS_PER_CODE_PER_HOUR: int = setting(20, _positive)
     ARGON2_TIME_COST: int = setting(3, _positive)
     ARGON2_MEMORY_KIB: int = setting(65536, lambda v: None if v >= 8 else "must be at least 8")
     ARGON2_PARALLELISM: int = setting(1, _positive)

@@ -3,19 +3,27 @@
 A random seed lives in a cookie; each form carries HMAC(SECRET_KEY, seed). A forged
 cross-site form can make the browser send the cookie but cannot read it, so it cannot
 compute the token. Every page POST is checked by middleware unless its route opts out
-with `ctx_csrf_exempt=True` (the JSON API is protected by its JSON-only bodies and
-SameSite cookies instead).
+with `ctx_csrf_exempt=True`.
+
+The JSON API takes no token: bearer tokens are not sent by browsers on their own, JSON
+bodies need a CORS preflight, and the session cookie is SameSite=Lax. What is left —
+a form posted from a sibling site (same-site, so Lax sends the cookie) to an API route
+that accepts an empty or multipart body (submit, approve, a photo upload) — is closed
+by `verify_api_origin`: a cookie-authenticated unsafe API call whose Origin is another
+site's is refused.
 """
 
 from __future__ import annotations
 
 import base64
 import hmac
+from urllib.parse import urlsplit
 
 from sanic import Request
 from sanic.response import HTTPResponse
 
 from server.core.errors import Forbidden
+from server.core.http import read_cookie
 from server.core.security import mac, new_token
 
 CSRF_COOKIE = "hl_csrf"
@@ -27,7 +35,7 @@ def _seed(request: Request) -> str:
     seed = getattr(request.ctx, "csrf_seed", None)
     if seed:
         return seed
-    seed = request.cookies.get(CSRF_COOKIE) or ""
+    seed = read_cookie(request, CSRF_COOKIE) or ""
     if len(seed) < 20:
         seed = new_token(18)
         request.ctx.csrf_seed_is_new = True
@@ -46,12 +54,27 @@ def csrf_token(request: Request) -> str:
 
 
 def verify_csrf(request: Request) -> None:
-    seed = request.cookies.get(CSRF_COOKIE) or ""
+    seed = read_cookie(request, CSRF_COOKIE) or ""
     submitted = (request.form or {}).get(CSRF_FIELD) or request.headers.get("x-csrf-token") or ""
     if not seed or not submitted or not hmac.compare_digest(
         submitted, _token_for(request, seed)
     ):
         raise Forbidden("页面已过期或来源不明，请返回刷新后重试")
+
+
+def verify_api_origin(request: Request, session_cookie: str) -> None:
+    """403 for an unsafe API call with the session cookie sent from another origin."""
+    if request.method not in UNSAFE_METHODS or not request.path.startswith("/api/"):
+        return
+    if "authorization" in request.headers or not read_cookie(request, session_cookie):
+        return
+    origin = request.headers.get("origin")
+    if origin is None:      # not a browser, or an old one: SameSite still applies
+        return
+    public = urlsplit(request.app.ctx.settings.PUBLIC_BASE_URL).netloc
+    host = urlsplit(origin).netloc if origin != "null" else ""
+    if not host or host not in (public, request.host):
+        raise Forbidden("请求来源不明，已拒绝")
 
 
 def needs_check(request: Request) -> bool:

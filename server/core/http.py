@@ -56,3 +56,15 @@ def uploaded_file(request: Request, name: str) -> File | None:
         return None
     files = request.files
     return files.get(name) if files else None
+
+
+def read_cookie(request: Request, name: str) -> str | None:
+    """Exactly the cookie this deployment sets: under https only its `__Host-` form.
+
+    Sanic's `request.cookies.get(name)` falls back to `name` and `__Secure-name`, which
+    a sibling subdomain can plant (cookie tossing); reading only the `__Host-` cookie
+    keeps a planted session or CSRF seed from ever being used.
+    """
+    full = ("__Host-" if request.app.ctx.settings.https else "") + name
+    values = dict.get(request.cookies, full)
+    return values[0] if values else None

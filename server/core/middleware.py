@@ -5,7 +5,13 @@ from __future__ import annotations
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse
 
-from server.core.csrf import needs_check, set_csrf_cookie_if_new, verify_csrf
+from server.core.auth import SESSION_COOKIE
+from server.core.csrf import (
+    needs_check,
+    set_csrf_cookie_if_new,
+    verify_api_origin,
+    verify_csrf,
+)
 from server.core.errors import NotFound, PayloadTooLarge
 from server.core.flash import clear_flash_if_consumed
 
@@ -67,10 +73,15 @@ def register_middleware(app: Sanic) -> None:
             raise NotFound()
         if needs_check(request):
             verify_csrf(request)
+        verify_api_origin(request, SESSION_COOKIE)
 
     @app.on_response
     async def finish_response(request: Request, response: HTTPResponse) -> None:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        if request.path.startswith("/api/"):
+            # API answers carry enterprise data: no browser or proxy keeps a copy, unless
+            # a route chose otherwise (evidence photos: private, an hour).
+            response.headers.setdefault("Cache-Control", "no-store")
         set_csrf_cookie_if_new(request, response)
         clear_flash_if_consumed(request, response)

@@ -116,3 +116,13 @@ async def revoke_token(request: Request, token_id: int) -> HTTPResponse:
     ctx = await service_context(request)
     await service.revoke_api_token(ctx, token_id)
     return json_response({"status": "revoked"})
+
+
+@bp.patch("/users/<user_id:int>")
+async def update_user(request: Request, user_id: int) -> HTTPResponse:
+    """Rename, disable or re-enable an account, set a new password for it, or switch
+    admin/supervisor (supervision; supervision accounts only by an admin)."""
+    data = json_body(request)
+    ctx = await service_context(request)
+    user = await service.update_user(ctx, user_id, data)
+    return json_response(user_json(user))

@@ -8,7 +8,7 @@ from datetime import timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import ApiToken, Enterprise, User
+from models import ApiToken, Enterprise, User, UserSession
 from models.enums import Role
 from models.rules import RuleError
 from models.rules.password import check_password
@@ -26,7 +26,7 @@ from server.core.errors import (
 )
 from server.core.permissions import is_supervision, require_admin, require_login
 from server.core.security import new_token, token_hash
-from server.core.validation import Fields, text
+from server.core.validation import Fields, boolean, text
 
 log = logging.getLogger("hulin.security")
 
@@ -159,10 +159,75 @@ async def change_password(ctx: ServiceContext, current: object, new: object) -> 
         raise ValidationError(fields={"new_password": str(exc)}) from None
     new_hash = await ctx.passwords.hash(str(new))
     async with in_transaction():
-        await User.filter(id=user.id).update(password_hash=new_hash,
-                                             password_changed_at=clock.now())
-        await audit.record(ctx.actor, "user.password_change", fresh,
+        before = audit.snapshot(fresh, exclude=USER_SECRET_FIELDS)
+        fresh.password_hash = new_hash
+        fresh.password_changed_at = clock.now()
+        await fresh.save(update_fields=["password_hash", "password_changed_at"])
+        await audit.record(ctx.actor, "user.password_change", fresh, before=before,
+                           after=audit.snapshot(fresh, exclude=USER_SECRET_FIELDS),
                            enterprise_id=fresh.enterprise_id, ip=ctx.ip)
+
+
+async def update_user(ctx: ServiceContext, user_id: int, data: dict) -> User:
+    """Change an account's name, role, whether it may log in, or set a new password for
+    someone who forgot theirs (there is no self-service reset: a person proves who they
+    are to supervision, in person or by phone).
+
+    Supervision manages staff accounts (name, active); only an admin manages supervision
+    accounts, and only between admin and supervisor (a staff account belongs to its
+    enterprise for good). Nobody disables or re-roles themselves, so the last admin
+    cannot lock everyone out. A disabled account loses every session at once (its API
+    tokens are refused while it is disabled).
+    """
+    actor = require_login(ctx.actor)
+    if not is_supervision(actor):
+        raise Forbidden("只有监管人员可以管理账号")
+    target = await User.get_or_none(id=user_id)
+    if target is None:
+        raise NotFound("账号不存在")
+    if target.role != Role.STAFF:
+        require_admin(actor)
+    f = Fields(data)
+    changes: dict = {}
+    if "name" in data:
+        changes["name"] = f.required("name", "姓名", text(64, "姓名"))
+    if "is_active" in data:
+        changes["is_active"] = f.required("is_active", "启用", boolean)
+    if "role" in data:
+        raw = data.get("role")
+        if target.role == Role.STAFF or raw not in (Role.ADMIN.value, Role.SUPERVISOR.value):
+            f.add("role", "监管账号的身份只能是管理员或监管人员，填报员账号不能改变身份")
+        else:
+            changes["role"] = Role(raw)
+    if "password" in data:
+        try:
+            check_password(data.get("password"), phone=target.phone)  # type: ignore[arg-type]
+        except RuleError as exc:
+            f.add("password", str(exc))
+    f.raise_if_invalid()
+    if not changes and "password" not in data:
+        raise ValidationError(fields={"name": "没有要修改的内容"})
+    if target.id == actor.id and ({"is_active", "role"} & set(changes) or "password" in data):
+        raise Forbidden("不能停用自己的账号、改变自己的身份或在这里重设自己的密码")
+    if "password" in data:
+        changes["password_hash"] = await ctx.passwords.hash(str(data["password"]))
+        changes["password_changed_at"] = clock.now()
+    async with in_transaction():
+        fresh = await User.select_for_update().get(id=target.id)
+        before = audit.snapshot(fresh, exclude=USER_SECRET_FIELDS)
+        for name, value in changes.items():
+            setattr(fresh, name, value)
+        await fresh.save(update_fields=list(changes))
+        after = audit.snapshot(fresh, exclude=USER_SECRET_FIELDS)
+        action = "user.password_reset" if "password_hash" in changes else "user.update"
+        if before != after:
+            await audit.record(actor, action, fresh, before=before, after=after,
+                               enterprise_id=fresh.enterprise_id, ip=ctx.ip)
+        # A disabled account, or one whose password was reset, is logged out everywhere.
+        if not fresh.is_active or "password_hash" in changes:
+            await UserSession.filter(user_id=fresh.id).delete()
+    log.info("account %s changed by %s: %s", fresh.id, actor.id, sorted(changes))
+    return fresh
 
 
 async def create_api_token(ctx: ServiceContext, name: object) -> tuple[str, ApiToken]:

@@ -11,11 +11,12 @@ from sanic.response import HTTPResponse
 from models.enums import LeadingLevel
 from server.core.audit import changed_fields, describe
 from server.core.context import ServiceContext, service_context
-from server.core.errors import ApiError, ValidationError
+from server.core.errors import ApiError, NotFound, ValidationError
 from server.core.flash import redirect_with_flash
 from server.core.http import form_fields
 from server.core.permissions import require_login, require_supervision
 from server.core.rendering import render
+from server.features.accounts.service import update_user
 from server.features.enterprises import service
 
 bp = Blueprint("enterprises_pages")
@@ -109,6 +110,10 @@ async def create_submit(request: Request) -> HTTPResponse:
     return redirect_with_flash(request, f"/enterprises/{enterprise.id}", "企业已登记")
 
 
+def _user_choices(users) -> list[tuple[str, str]]:
+    return [(str(u.id), f"{u.name}（{u.phone}）") for u in users]
+
+
 @bp.get("/enterprises/<enterprise_id:int>")
 async def detail_page(request: Request, enterprise_id: int) -> HTTPResponse:
     """One enterprise's profile and accounts, with a form to open a staff account."""
@@ -117,7 +122,44 @@ async def detail_page(request: Request, enterprise_id: int) -> HTTPResponse:
     enterprise = await service.get_enterprise(ctx, enterprise_id)
     users = await service.staff_of(ctx, enterprise_id)
     return render(request, "enterprises/detail.html", enterprise=enterprise, users=users,
-                  values={}, errors={})
+                  user_choices=_user_choices(users), values={}, errors={})
+
+
+@bp.post("/enterprises/<enterprise_id:int>/users/<user_id:int>/active")
+async def staff_active_submit(request: Request, enterprise_id: int,
+                              user_id: int) -> HTTPResponse:
+    """Disable (or enable again) one of the enterprise's staff accounts."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    users = await service.staff_of(ctx, enterprise_id)
+    if user_id not in {u.id for u in users}:
+        raise NotFound("该企业没有这个账号")
+    active = form_fields(request).get("active") == "1"
+    await update_user(ctx, user_id, {"is_active": active})
+    return redirect_with_flash(request, f"/enterprises/{enterprise_id}",
+                               "账号已启用" if active else "账号已停用，已退出所有登录")
+
+
+@bp.post("/enterprises/<enterprise_id:int>/users/password")
+async def staff_password_submit(request: Request, enterprise_id: int) -> HTTPResponse:
+    """Set a new password for one of the enterprise's staff who forgot theirs."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    form = form_fields(request)
+    users = await service.staff_of(ctx, enterprise_id)
+    chosen = next((u for u in users if str(u.id) == form.get("user_id", "")), None)
+    try:
+        if chosen is None:
+            raise ValidationError(fields={"user_id": "请选择该企业的一个账号"})
+        await update_user(ctx, chosen.id, {"password": form.get("new_password", "")})
+    except ValidationError as exc:
+        enterprise = await service.get_enterprise(ctx, enterprise_id)
+        fields = {("new_password" if k == "password" else k): v for k, v in exc.fields.items()}
+        return render(request, "enterprises/detail.html", status=422, enterprise=enterprise,
+                      users=users, user_choices=_user_choices(users), values={}, errors={},
+                      reset_values=form, reset_errors=fields)
+    return redirect_with_flash(request, f"/enterprises/{enterprise_id}",
+                               f"已为{chosen.name}设置新密码，其所有设备已退出登录")
 
 
 @bp.post("/enterprises/<enterprise_id:int>/users")
@@ -135,7 +177,8 @@ async def create_staff_submit(request: Request, enterprise_id: int) -> HTTPRespo
         users = await service.staff_of(ctx, enterprise_id)
         values = {k: v for k, v in form.items() if k != "password"}
         return render(request, "enterprises/detail.html", status=exc.status,
-                      enterprise=enterprise, users=users, values=values, errors=exc.fields)
+                      enterprise=enterprise, users=users, user_choices=_user_choices(users),
+                      values=values, errors=exc.fields)
     return redirect_with_flash(request, f"/enterprises/{enterprise_id}", "填报账号已开通")
 
 

@@ -47,6 +47,9 @@ from server.core.permissions import require_supervision
 from server.core.validation import text
 
 MAX_ROWS = 20000
+# What a workbook may unpack to: 20,000 rows of seven columns is ~20 MB of sheet XML. A
+# zip bomb (a few MB that inflate to gigabytes) is refused before openpyxl reads it.
+XLSX_MAX_UNPACKED = 100 * 1024 * 1024
 CHUNK = 500
 
 COLUMNS = {
@@ -166,6 +169,11 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
+        # zipfile never inflates a member past its declared size, so the sum bounds it.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > XLSX_MAX_UNPACKED:
+            raise _file_error("该 Excel 文件解压后过大，请只保留证书清单后重新保存")
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise _file_error("无法读取该 Excel 文件，请确认是 .xlsx 格式") from None

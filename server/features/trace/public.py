@@ -322,7 +322,7 @@ async def trace_json(request: Request, raw: str) -> HTTPResponse:
 @doc("A consumer's complaint about a code", tag=TAG, public=True, body=COMPLAINT_IN,
      returns=COMPLAINT_CREATED, status=201, errors=(429,))
 async def complaint_json(request: Request, raw: str) -> HTTPResponse:
-    """A consumer's complaint about a code; 429 past COMPLAINTS_PER_HOUR per address."""
+    """A consumer's complaint about a code; 429 past the per-address or per-code limit."""
     data = json_body(request)
     try:
         row = (await lookup(request, raw, count=False)).row

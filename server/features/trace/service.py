@@ -415,20 +415,25 @@ async def code_for_label(ctx: ServiceContext, raw: str) -> tuple[TraceCode, Labe
 async def file_complaint(ctx: ServiceContext, code_id: int, code_text: str, batch_id: int,
                          data: dict) -> Complaint:
     """A consumer's complaint about a code (no log-in): at most COMPLAINTS_PER_HOUR from
-    one address, counted in the database so every worker applies the same limit."""
+    one address and COMPLAINTS_PER_CODE_PER_HOUR about one code, counted in the database
+    so every worker applies the same limit."""
     f = Fields(data)
     body = f.required("text", "反馈内容", text(1000, "反馈内容"))
     contact = f.optional("contact", "联系方式", text(64, "联系方式"), "")
     if body is not None and len(body) < 5:
         f.add("text", "请至少写5个字，说明遇到的问题")
     f.raise_if_invalid()
-    key, limit = f"complaint:ip:{ctx.ip}", ctx.settings.COMPLAINTS_PER_HOUR
-    if await throttle.count(key, COMPLAINT_WINDOW) >= limit:
-        wait = await throttle.retry_after(key, COMPLAINT_WINDOW, limit)
-        raise TooManyRequests("提交过于频繁，请稍后再试", retry_after=wait)
+    # Per code as well as per address: rotating addresses must not flood one
+    # enterprise's queue (or bury a real complaint) through a single label.
+    limits = ((f"complaint:ip:{ctx.ip}", ctx.settings.COMPLAINTS_PER_HOUR),
+              (f"complaint:code:{code_id}", ctx.settings.COMPLAINTS_PER_CODE_PER_HOUR))
+    for key, limit in limits:
+        if await throttle.count(key, COMPLAINT_WINDOW) >= limit:
+            wait = await throttle.retry_after(key, COMPLAINT_WINDOW, limit)
+            raise TooManyRequests("提交过于频繁，请稍后再试", retry_after=wait)
     enterprise_id = (await Batch.get(id=batch_id).select_related("product")).product.enterprise_id
     async with in_transaction():
-        await throttle.hit(key)
+        await throttle.hit(*(key for key, _ in limits))
         complaint = await Complaint.create(trace_code_id=code_id, enterprise_id=enterprise_id,
                                            code_text=code_text, text=body, contact=contact)
         await audit.record(None, "complaint.create", complaint, after=audit.snapshot(complaint),
