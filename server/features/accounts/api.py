@@ -28,6 +28,9 @@ PASSWORD = obj({"current_password": STR, "new_password": STR})
 TOKEN_IN = obj({"name": {"type": "string", "maxLength": 64}})
 NEW_TOKEN = obj({"id": ID, "name": STR, "prefix": STR,
                  "token": {"type": "string", "description": "shown only in this answer"}})
+USER_PATCH = obj({"name": STR, "is_active": {"type": "boolean"},
+                  "role": {"type": "string", "enum": ["admin", "supervisor"]},
+                  "password": {"type": "string", "description": "a new password (sessions end)"}})
 
 
 
@@ -119,6 +122,8 @@ async def revoke_token(request: Request, token_id: int) -> HTTPResponse:
 
 
 @bp.patch("/users/<user_id:int>")
+@doc("Rename, disable/enable, reset the password of, or switch the role of an account",
+     tag=TAG, body=USER_PATCH, returns=ref("User"), errors=[404])
 async def update_user(request: Request, user_id: int) -> HTTPResponse:
     """Rename, disable or re-enable an account, set a new password for it, or switch
     admin/supervisor (supervision; supervision accounts only by an admin)."""
