@@ -15,7 +15,7 @@ from sanic import Sanic
 from server.app import create_app
 from server.core.context import ServiceContext
 from tests.support import databases
-from tests.support.client import AppClient
+from tests.support.client import AppClient, running
 from tests.support.factories import DEFAULT_PASSWORD, make_enterprise, make_user
 
 # Building the app in every test would otherwise trip Sanic's app-name registry.
@@ -63,13 +63,9 @@ def settings_overrides(test_database, tmp_path: Path) -> dict:
 @pytest.fixture
 async def app(settings_overrides):
     app = create_app(settings_overrides)
-    runner = AppClient(app)
-    await runner.start()
-    if databases.ENGINE == "postgres":
-        await databases.truncate_all()
-    app.ctx.test_runner = runner
-    yield app
-    await runner.stop()
+    async with running(app) as runner:
+        app.ctx.test_runner = runner
+        yield app
 
 
 @pytest.fixture

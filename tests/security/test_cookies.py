@@ -6,8 +6,7 @@ tests/test_server_process.py)."""
 import pytest
 
 from server.app import create_app
-from tests.support import databases
-from tests.support.client import AppClient
+from tests.support.client import running
 from tests.support.factories import DEFAULT_PASSWORD, make_user
 from tests.support.pages import csrf_from
 
@@ -15,12 +14,8 @@ from tests.support.pages import csrf_from
 @pytest.fixture
 async def http_client(settings_overrides):
     app = create_app({**settings_overrides, "PUBLIC_BASE_URL": "http://192.168.1.20:8000"})
-    runner = AppClient(app)
-    await runner.start()
-    if databases.ENGINE == "postgres":
-        await databases.truncate_all()
-    yield runner
-    await runner.stop()
+    async with running(app) as runner:
+        yield runner
 
 
 def set_cookies(response) -> dict[str, str]:

@@ -10,7 +10,7 @@ import pytest
 from qr.codes import ALPHABET, new_code
 from server.app import create_app
 from tests.support import databases
-from tests.support.client import AppClient
+from tests.support.client import running
 from tests.support.factories import make_user
 from tests.support.pages import csrf_from
 
@@ -38,12 +38,8 @@ async def costly_client(settings_overrides):
     """An app with a realistic argon2 cost, so that a skipped verification would show."""
     app = create_app({**settings_overrides, "ARGON2_TIME_COST": 2,
                       "ARGON2_MEMORY_KIB": 32768})
-    runner = AppClient(app)
-    await runner.start()
-    if databases.ENGINE == "postgres":
-        await databases.truncate_all()
-    yield runner
-    await runner.stop()
+    async with running(app) as runner:
+        yield runner
 
 
 async def test_an_unknown_phone_costs_a_password_verification_too(costly_client):

@@ -7,7 +7,7 @@ from sanic import Request
 
 from server.app import create_app
 from tests.support import databases
-from tests.support.client import AppClient
+from tests.support.client import running
 
 LEAKS = [
     "Traceback", "RuntimeError", "OperationalError", "boom-secret-detail", "SELECT",
@@ -30,12 +30,8 @@ async def exploding(settings_overrides):
     app = create_app(settings_overrides)
     app.add_route(_explode, "/api/v1/test-explode", name="test_explode_api")
     app.add_route(_explode, "/test-explode", name="test_explode_page")
-    runner = AppClient(app)
-    await runner.start()
-    if databases.ENGINE == "postgres":
-        await databases.truncate_all()
-    yield runner
-    await runner.stop()
+    async with running(app) as runner:
+        yield runner
 
 
 async def test_a_crash_in_the_api_is_a_bare_500_envelope(exploding, caplog):

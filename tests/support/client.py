@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 from sanic import Sanic
 
+from tests.support import databases
+
 # https, like production behind TLS: the session cookie is Secure and __Host- there.
 BASE_URL = "https://testserver"
 
@@ -81,3 +83,16 @@ class AppClient:
     @property
     def cookies(self) -> httpx.Cookies:
         return self.http.cookies
+
+
+@contextlib.asynccontextmanager
+async def running(app: Sanic):
+    """The app started (lifespan) on an empty database, and its client, stopped after."""
+    runner = AppClient(app)
+    await runner.start()
+    if databases.ENGINE == "postgres":   # one database per run: start each test empty
+        await databases.truncate_all()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
