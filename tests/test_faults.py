@@ -1,6 +1,8 @@
 """Faults on the real server process (issue 6): what breaks must break cleanly.
 
 - the database goes away and comes back: 503s while it is gone, no restart needed after
+- the database stops answering (connections open, nothing comes back): 503 after
+  DATABASE_QUERY_SECONDS, not a request that hangs
 - the server is killed (SIGKILL) while it issues a big batch of codes: all or nothing
 - two staff submit the same month at the same moment, through two workers: 200 and 409
 
@@ -151,6 +153,43 @@ def test_the_database_goes_away_and_comes_back_without_a_restart(database, tmp_p
     # handler must not have met an error it did not understand.
     assert "unhandled error" not in log and '"status": 500' not in log, log
     assert proxy.accepted > 2      # the workers did reconnect through the proxy
+
+
+@pytest.mark.skipif(databases.ENGINE != "postgres", reason="a SQLite file cannot stop answering")
+def test_a_database_that_stops_answering_gives_503_then_recovers(database, tmp_path):
+    """The host keeps the connections open but answers nothing (a frozen VM, a dropped
+    route): requests end with 503 after DATABASE_QUERY_SECONDS instead of hanging."""
+    upstream = urlsplit(database.url)
+    proxy = TcpProxy(upstream.hostname, upstream.port or 5432).start()
+    env = env_for(_proxied(database.url, proxy.port), tmp_path, DATABASE_QUERY_SECONDS="2")
+    server = ServerProcess(env, tmp_path / "server.log", workers=1)
+    try:
+        server.wait_ready()
+        login = httpx.post(f"{server.base}/api/v1/session", timeout=10, json={
+            "phone": SUPERVISOR[0], "password": SUPERVISOR[1]})
+        assert login.status_code == 200
+        cookies = dict(login.cookies)
+        assert _fresh(server.base, "/api/v1/enterprises", cookies=cookies).status_code == 200
+
+        proxy.freeze()
+        started = time.monotonic()
+        api = _fresh(server.base, "/api/v1/enterprises", cookies=cookies)
+        assert api.status_code == 503, api.text
+        assert api.json()["error"]["code"] == "database_unavailable"
+        assert time.monotonic() - started < 8
+        assert _fresh(server.base, "/api/v1/healthz").status_code == 503
+
+        proxy.thaw()
+        deadline = time.monotonic() + 15
+        while _fresh(server.base, "/api/v1/healthz").status_code != 200:
+            assert time.monotonic() < deadline, "no recovery after the database answered again"
+            time.sleep(0.2)
+        listing = _fresh(server.base, "/api/v1/enterprises", cookies=cookies)
+        assert listing.status_code == 200 and listing.json()["total"] == 0
+    finally:
+        log = server.stop()
+        proxy.close()
+    assert "unhandled error" not in log and '"status": 500' not in log, log
 
 
 # -- killed while issuing codes -----------------------------------------------------------

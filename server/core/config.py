@@ -84,6 +84,7 @@ class Settings:
     DATABASE_URL: str = setting(check=_database_url)
     SECRET_KEY: str = setting(check=_secret)
     PUBLIC_BASE_URL: str = setting(check=_base_url)
+    DATABASE_QUERY_SECONDS: float = setting(60.0, _positive)
     HOST: str = setting("127.0.0.1")
     PORT: int = setting(8000, _port)
     WORKERS: int = setting(1, _positive)

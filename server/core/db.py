@@ -57,6 +57,7 @@ def connection_config(settings: Settings) -> dict[str, Any]:
             "minsize": 1,
             "maxsize": 10,
             "timeout": CONNECT_TIMEOUT,
+            "command_timeout": settings.DATABASE_QUERY_SECONDS,
         },
     }
 

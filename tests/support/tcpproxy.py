@@ -3,7 +3,9 @@
 The server under test connects to the proxy instead of the database. `cut()` closes
 the listening socket (new connections are refused) and aborts every open connection
 (the pool's connections die mid-stream, as when the database host goes away);
-`restore()` listens again on the same port. It runs its own event loop in a thread, so
+`restore()` listens again on the same port. `freeze()` keeps every connection open but
+passes nothing either way (a database host that stops answering), `thaw()` lets the
+bytes through again. It runs its own event loop in a thread, so
 a synchronous test drives it.
 """
 
@@ -23,6 +25,7 @@ class TcpProxy:
         self.accepted = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._flowing: asyncio.Event | None = None
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
@@ -41,6 +44,12 @@ class TcpProxy:
     def restore(self) -> None:
         self._call(self._listen())
 
+    def freeze(self) -> None:
+        self._call(self._set_flowing(False))
+
+    def thaw(self) -> None:
+        self._call(self._set_flowing(True))
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self._call(self._cut())
@@ -49,6 +58,15 @@ class TcpProxy:
         self._loop.close()
 
     # -- the loop's side -----------------------------------------------------------------
+    async def _set_flowing(self, flowing: bool) -> None:
+        self._gate().set() if flowing else self._gate().clear()
+
+    def _gate(self) -> asyncio.Event:
+        if self._flowing is None:       # made on the proxy's own loop
+            self._flowing = asyncio.Event()
+            self._flowing.set()
+        return self._flowing
+
     async def _listen(self) -> None:
         self._server = await asyncio.start_server(self._client, "127.0.0.1", self.port,
                                                   reuse_address=True)
@@ -77,10 +95,10 @@ class TcpProxy:
                 w.transport.abort()
             self._writers -= pair
 
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                await self._gate().wait()
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):
