@@ -109,6 +109,15 @@ FIELD_LABELS = {
     "origin": "产地", "code": "追溯码", "void_reason": "作废原因", "voided_at": "作废时间",
     "count": "数量", "text": "内容", "handling_note": "处理说明", "handled_at": "处理时间",
     "value": "数值", "as_of": "截至日期", "note": "说明", "target_key": "指标",
+    "serial": "序号", "scan_count": "扫码次数", "first_scan_at": "首次扫码时间",
+    "last_scan_at": "最近扫码时间", "type": "环节", "at": "发生时间", "location": "地点",
+    "operator_name": "操作人", "contact": "联系方式", "code_text": "扫码内容",
+    # accounts, tokens, reports, evidence files
+    "password_changed_at": "密码修改时间", "last_login_at": "最近登录时间",
+    "last_used_at": "最近使用时间", "revoked_at": "撤销时间",
+    "first_submitted_at": "首次提交时间", "file_name": "文件名", "content_type": "文件类型",
+    "size_bytes": "文件大小（字节）", "width": "宽度（像素）", "height": "高度（像素）",
+    "sha256": "文件校验值", "uploaded_at": "上传时间",
 }
 
 
