@@ -58,6 +58,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from sanic.worker.loader import AppLoader
 
     from server.app import create_app
+    from server.core import worker_manager
     from server.core.db import pending_migrations
 
     load_county(settings.county_path)
@@ -74,6 +75,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # Sanic's text access log is off: server/core/accesslog.py writes JSON lines instead.
     app.prepare(host=host, port=port, workers=workers, access_log=False, motd=False)
     print(f"serving on http://{host}:{port} with {workers} worker(s)", flush=True)
+    worker_manager.install()
     Sanic.serve(primary=app, app_loader=loader)
     return 0
 

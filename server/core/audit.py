@@ -118,6 +118,11 @@ FIELD_LABELS = {
     "first_submitted_at": "首次提交时间", "file_name": "文件名", "content_type": "文件类型",
     "size_bytes": "文件大小（字节）", "width": "宽度（像素）", "height": "高度（像素）",
     "sha256": "文件校验值", "uploaded_at": "上传时间",
+    # links to other records (ids)
+    "user_id": "账号", "product_id": "产品", "batch_id": "批次", "trace_code_id": "追溯码",
+    "registration_id": "追溯平台注册", "corrects_id": "更正的事件", "operator_id": "录入人",
+    "created_by_id": "录入人", "uploaded_by_id": "上传人", "entered_by_id": "录入人",
+    "handled_by_id": "处理人", "voided_by_id": "作废人",
 }
 
 

@@ -13,9 +13,16 @@ SECRETS = {"password_hash", "token_hash"}
 UNSHOWN = {"id", "created_at", "updated_at", "version"}
 
 
+def _snapshot_fields(model) -> set[str]:
+    # Relations add their `<name>_id` columns to db_fields only once Tortoise has
+    # initialised the models, so they are named from the relation fields here.
+    meta = model._meta
+    return set(meta.db_fields) | {f"{name}_id" for name in meta.fk_fields | meta.o2o_fields}
+
+
 def test_every_field_of_every_audited_model_has_a_chinese_label():
     missing = {
-        entity: sorted(set(getattr(models, entity)._meta.db_fields) - SECRETS - UNSHOWN
+        entity: sorted(_snapshot_fields(getattr(models, entity)) - SECRETS - UNSHOWN
                        - set(FIELD_LABELS))
         for entity in ENTITY_LABELS
     }
