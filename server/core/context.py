@@ -14,6 +14,7 @@ from models import User
 from server.core.auth import client_ip, current_user
 from server.core.config import Settings
 from server.core.county import County
+from server.core.permissions import require_supervision
 from server.core.security import Passwords
 
 
@@ -38,3 +39,10 @@ async def service_context(request: Request) -> ServiceContext:
         actor=await current_user(request),
         ip=client_ip(request),
     )
+
+
+async def supervision_context(request: Request) -> ServiceContext:
+    """The context of a route for supervision only: 401/403 for anyone else."""
+    ctx = await service_context(request)
+    require_supervision(ctx.actor)
+    return ctx

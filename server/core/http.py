@@ -8,7 +8,7 @@ from sanic import Request
 from sanic.headers import parse_content_header
 from sanic.request import File
 
-from server.core.errors import BadRequest, UnsupportedMediaType
+from server.core.errors import BadRequest, UnsupportedMediaType, ValidationError
 from server.core.jsonutil import loads
 
 
@@ -44,6 +44,34 @@ def form_fields(request: Request) -> dict[str, str]:
 def query_value(request: Request, name: str) -> str | None:
     value = request.args.get(name)
     return value.strip() if isinstance(value, str) else None
+
+
+
+def int_query(request: Request, name: str, default: int, *, minimum: int = 0,
+              maximum: int = 1_000_000) -> int:
+    """A whole-number query argument within bounds (422 otherwise: a huge offset would
+    overflow the database's integer, a negative one means nothing)."""
+    raw = query_value(request, name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError(fields={name: "应为整数"}) from None
+    if not minimum <= value <= maximum:
+        raise ValidationError(fields={name: f"应在{minimum}至{maximum}之间"})
+    return value
+
+# Beyond any real list, and small enough that page × page size stays a valid SQL offset.
+PAGE_MAX = 100_000
+
+
+def page_number(request: Request) -> int:
+    """The 1-based `page` of a paged page: unreadable is 1, and it stops at PAGE_MAX."""
+    try:
+        return min(max(1, int(query_value(request, "page") or 1)), PAGE_MAX)
+    except ValueError:
+        return 1
 
 
 def uploaded_file(request: Request, name: str) -> File | None:

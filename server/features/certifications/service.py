@@ -13,7 +13,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import Certification, Enterprise
+from models import Certification
 from models.enums import AnnualInspection, CertificateKind, RecordSource
 from models.rules import RuleError
 from models.rules.dates import parse_date
@@ -28,6 +28,7 @@ from server.core.permissions import (
     require_enterprise_writer,
 )
 from server.core.validation import Fields, choice, text
+from server.features.enterprises.service import existing_enterprise
 
 # Fields an official list (import-certs) fixes: staff may only keep the annual inspection.
 OFFICIAL_FIELDS = ("kind", "certificate_no", "product_name", "issued_on", "expires_on")
@@ -137,12 +138,6 @@ def _duplicate() -> Conflict:
     return Conflict(message, fields={"certificate_no": message})
 
 
-async def _enterprise(enterprise_id: int) -> Enterprise:
-    enterprise = await Enterprise.get_or_none(id=enterprise_id)
-    if enterprise is None:
-        raise NotFound("企业不存在")
-    return enterprise
-
 
 async def create_certification(ctx: ServiceContext, enterprise_id: int,
                                data: dict[str, Any]) -> Certification:
@@ -150,7 +145,7 @@ async def create_certification(ctx: ServiceContext, enterprise_id: int,
     user = require_enterprise_writer(ctx.actor, enterprise_id)
     values = _parse(data, partial=False)
     _check_dates(values["issued_on"], values["expires_on"])
-    await _enterprise(enterprise_id)
+    await existing_enterprise(enterprise_id)
     if await Certification.exists(kind=values["kind"], certificate_no=values["certificate_no"]):
         raise _duplicate()
     source = RecordSource.SUPERVISION if is_supervision(user) else RecordSource.SELF
@@ -220,7 +215,7 @@ async def update_certification(ctx: ServiceContext, enterprise_id: int, cert_id:
 async def list_certifications(ctx: ServiceContext, enterprise_id: int) -> list[CertificateView]:
     """The enterprise's certificates, valid ones first, each with its validity today."""
     require_enterprise_reader(ctx.actor, enterprise_id)
-    await _enterprise(enterprise_id)
+    await existing_enterprise(enterprise_id)
     today = clock.today()
     certs = await Certification.filter(enterprise_id=enterprise_id).order_by("-issued_on", "id")
     views = [view(ctx, c, today) for c in certs]

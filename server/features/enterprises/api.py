@@ -5,8 +5,7 @@ from sanic.response import HTTPResponse
 
 from server.core.audit import describe
 from server.core.context import service_context
-from server.core.errors import ValidationError
-from server.core.http import json_body
+from server.core.http import int_query, json_body
 from server.core.jsonutil import json_response
 from server.core.openapi import doc
 from server.core.openapi_schemas import (
@@ -38,21 +37,6 @@ AUDIT_PAGE = obj({"items": array(ref("AuditEntry")), "total": COUNT})
 
 
 
-def _int_arg(request: Request, name: str, default: int, *, minimum: int = 0,
-             maximum: int = 1_000_000) -> int:
-    """A whole-number query argument within bounds (422 otherwise: a huge offset would
-    overflow the database's integer, a negative one means nothing)."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(fields={name: "应为整数"}) from None
-    if not minimum <= value <= maximum:
-        raise ValidationError(fields={name: f"应在{minimum}至{maximum}之间"})
-    return value
-
 
 @bp.post("/enterprises")
 @doc("Register an enterprise", tag=TAG, body=ref("EnterpriseInput"), returns=ref("Enterprise"),
@@ -76,8 +60,8 @@ async def list_(request: Request) -> HTTPResponse:
         township=request.args.get("township"),
         industry=request.args.get("industry"),
         q=request.args.get("q"),
-        limit=_int_arg(request, "limit", 50),
-        offset=_int_arg(request, "offset", 0),
+        limit=int_query(request, "limit", 50),
+        offset=int_query(request, "offset", 0),
     )
     return json_response(
         {
@@ -135,8 +119,8 @@ async def audit_trail(request: Request, enterprise_id: int) -> HTTPResponse:
     """Who changed what for this enterprise, with the record before and after (supervision)."""
     ctx = await service_context(request)
     entries, total = await service.audit_trail(
-        ctx, enterprise_id, limit=_int_arg(request, "limit", 50),
-        offset=_int_arg(request, "offset", 0))
+        ctx, enterprise_id, limit=int_query(request, "limit", 50),
+        offset=int_query(request, "offset", 0))
     return json_response({
         "items": [
             {"id": e.id, "at": e.at, "actor_id": e.actor_id, "actor": e.actor_label,

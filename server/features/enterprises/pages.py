@@ -10,11 +10,11 @@ from sanic.response import HTTPResponse
 
 from models.enums import LeadingLevel
 from server.core.audit import changed_fields, describe
-from server.core.context import ServiceContext, service_context
+from server.core.context import ServiceContext, service_context, supervision_context
 from server.core.errors import ApiError, NotFound, ValidationError
 from server.core.flash import redirect_with_flash
-from server.core.http import form_fields
-from server.core.permissions import require_login, require_supervision
+from server.core.http import form_fields, page_number
+from server.core.permissions import require_login
 from server.core.rendering import render
 from server.features.accounts.service import update_user
 from server.features.enterprises import service
@@ -54,13 +54,9 @@ def _form_profile(form: dict) -> dict:
 @bp.get("/enterprises")
 async def list_page(request: Request) -> HTTPResponse:
     """Supervision's list of enterprises, searchable by name or code, by place and industry."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     filters = {k: (request.args.get(k) or "").strip() for k in ("township", "industry", "q")}
-    try:
-        page_no = max(1, int(request.args.get("page") or 1))
-    except ValueError:
-        page_no = 1
+    page_no = page_number(request)
     errors: dict[str, str] = {}
     try:
         page = await service.list_enterprises(
@@ -88,8 +84,7 @@ async def list_page(request: Request) -> HTTPResponse:
 @bp.get("/enterprises/new")
 async def new_page(request: Request) -> HTTPResponse:
     """Form to register an enterprise."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     return render(request, "enterprises/form.html", enterprise=None, values={}, errors={},
                   **_choices(ctx))
 
@@ -97,8 +92,7 @@ async def new_page(request: Request) -> HTTPResponse:
 @bp.post("/enterprises/new")
 async def create_submit(request: Request) -> HTTPResponse:
     """Register the enterprise, or show the form again with each problem by its field."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     form = form_fields(request)
     try:
         enterprise = await service.create_enterprise(ctx, _form_profile(form))
@@ -117,8 +111,7 @@ def _user_choices(users) -> list[tuple[str, str]]:
 @bp.get("/enterprises/<enterprise_id:int>")
 async def detail_page(request: Request, enterprise_id: int) -> HTTPResponse:
     """One enterprise's profile and accounts, with a form to open a staff account."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     enterprise = await service.get_enterprise(ctx, enterprise_id)
     users = await service.staff_of(ctx, enterprise_id)
     return render(request, "enterprises/detail.html", enterprise=enterprise, users=users,
@@ -129,8 +122,7 @@ async def detail_page(request: Request, enterprise_id: int) -> HTTPResponse:
 async def staff_active_submit(request: Request, enterprise_id: int,
                               user_id: int) -> HTTPResponse:
     """Disable (or enable again) one of the enterprise's staff accounts."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     users = await service.staff_of(ctx, enterprise_id)
     if user_id not in {u.id for u in users}:
         raise NotFound("该企业没有这个账号")
@@ -143,8 +135,7 @@ async def staff_active_submit(request: Request, enterprise_id: int,
 @bp.post("/enterprises/<enterprise_id:int>/users/password")
 async def staff_password_submit(request: Request, enterprise_id: int) -> HTTPResponse:
     """Set a new password for one of the enterprise's staff who forgot theirs."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     form = form_fields(request)
     users = await service.staff_of(ctx, enterprise_id)
     chosen = next((u for u in users if str(u.id) == form.get("user_id", "")), None)
@@ -165,8 +156,7 @@ async def staff_password_submit(request: Request, enterprise_id: int) -> HTTPRes
 @bp.post("/enterprises/<enterprise_id:int>/users")
 async def create_staff_submit(request: Request, enterprise_id: int) -> HTTPResponse:
     """Open a staff account; the new person logs in with the phone and this password."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     form = form_fields(request)
     try:
         await service.create_staff_account(ctx, enterprise_id, form)
@@ -195,8 +185,7 @@ async def audit_page(request: Request, enterprise_id: int) -> HTTPResponse:
 @bp.get("/enterprises/<enterprise_id:int>/edit")
 async def edit_page(request: Request, enterprise_id: int) -> HTTPResponse:
     """Form to change an enterprise's registered profile."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     enterprise = await service.get_enterprise(ctx, enterprise_id)
     return render(request, "enterprises/form.html", enterprise=enterprise,
                   values=_profile_values(enterprise), errors={}, **_choices(ctx))
@@ -205,8 +194,7 @@ async def edit_page(request: Request, enterprise_id: int) -> HTTPResponse:
 @bp.post("/enterprises/<enterprise_id:int>/edit")
 async def edit_submit(request: Request, enterprise_id: int) -> HTTPResponse:
     """Save the profile, or show the form again with the problems."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     form = form_fields(request)
     try:
         await service.update_enterprise(ctx, enterprise_id, _form_profile(form))

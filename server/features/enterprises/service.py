@@ -196,13 +196,19 @@ async def list_enterprises(
     return EnterprisePage(items, total, limit, offset)
 
 
-async def get_enterprise(ctx: ServiceContext, enterprise_id: int) -> Enterprise:
-    """One enterprise, for supervision or its own staff (403 for anyone else's)."""
-    require_enterprise_reader(ctx.actor, enterprise_id)
+async def existing_enterprise(enterprise_id: int) -> Enterprise:
+    """The enterprise, or 404. Check the permission first: staff asking for another
+    enterprise then get 403 whether or not it exists."""
     enterprise = await Enterprise.get_or_none(id=enterprise_id)
     if enterprise is None:
         raise NotFound("企业不存在")
     return enterprise
+
+
+async def get_enterprise(ctx: ServiceContext, enterprise_id: int) -> Enterprise:
+    """One enterprise, for supervision or its own staff (403 for anyone else's)."""
+    require_enterprise_reader(ctx.actor, enterprise_id)
+    return await existing_enterprise(enterprise_id)
 
 
 async def update_enterprise(ctx: ServiceContext, enterprise_id: int, data: dict) -> Enterprise:
@@ -237,9 +243,7 @@ async def update_enterprise(ctx: ServiceContext, enterprise_id: int, data: dict)
 async def create_staff_account(ctx: ServiceContext, enterprise_id: int, data: dict) -> User:
     """A staff (填报员) account for the enterprise, opened by supervision."""
     require_supervision(ctx.actor)
-    enterprise = await Enterprise.get_or_none(id=enterprise_id)
-    if enterprise is None:
-        raise NotFound("企业不存在")
+    enterprise = await existing_enterprise(enterprise_id)
     return await create_user(ctx, data, role=Role.STAFF, enterprise=enterprise)
 
 
@@ -247,8 +251,7 @@ async def audit_trail(ctx: ServiceContext, enterprise_id: int, *, limit: int = 5
                       offset: int = 0) -> tuple[list[AuditLog], int]:
     """Every recorded change concerning the enterprise, newest first (supervision)."""
     require_supervision(ctx.actor)
-    if not await Enterprise.exists(id=enterprise_id):
-        raise NotFound("企业不存在")
+    await existing_enterprise(enterprise_id)
     query = AuditLog.filter(enterprise_id=enterprise_id)
     limit = max(1, min(int(limit), MAX_PAGE))
     total = await query.count()

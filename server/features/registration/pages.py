@@ -10,11 +10,10 @@ from sanic.response import HTTPResponse
 
 from models import Enterprise
 from models.enums import Platform, Verification
-from server.core.context import ServiceContext, service_context
+from server.core.context import ServiceContext, service_context, supervision_context
 from server.core.errors import ApiError, NotFound
 from server.core.flash import redirect_with_flash
 from server.core.http import form_fields
-from server.core.permissions import require_supervision
 from server.core.rendering import render
 from server.features.registration import service
 from server.features.registration.service import MAX_PHOTOS
@@ -107,8 +106,7 @@ REVIEW_STATES = [(Verification.PENDING, "待核验"), (Verification.REJECTED, "�
 @bp.get("/review/registrations")
 async def review_queue_page(request: Request) -> HTTPResponse:
     """Registrations waiting for verification, with their photos."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     raw = request.args.get("verification") or Verification.PENDING.value
     state = Verification(raw) if raw in {v.value for v, _ in REVIEW_STATES} \
         else Verification.PENDING
@@ -134,15 +132,13 @@ async def _review_page(request: Request, ctx: ServiceContext, enterprise_id: int
 @bp.get("/review/registrations/<enterprise_id:int>")
 async def review_page(request: Request, enterprise_id: int) -> HTTPResponse:
     """One registration: data, photos at full width, verify / reject with a comment."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     return await _review_page(request, ctx, enterprise_id)
 
 
 @bp.post("/review/registrations/<enterprise_id:int>/verify")
 async def review_decide(request: Request, enterprise_id: int) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     form = form_fields(request)
     decision = form.get("decision")
     comment = form.get("comment", "")

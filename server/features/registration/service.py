@@ -38,6 +38,7 @@ from server.core.permissions import (
     require_supervision,
 )
 from server.core.validation import Fields, boolean, choice, is_blank, text
+from server.features.enterprises.service import existing_enterprise
 from server.features.registration.images import reencode
 
 MAX_PHOTOS = 10
@@ -122,8 +123,7 @@ class RegistrationView:
 async def get_registration(ctx: ServiceContext, enterprise_id: int) -> RegistrationView | None:
     """The enterprise's registration with its photos, or None (staff of it, supervision)."""
     require_enterprise_reader(ctx.actor, enterprise_id)
-    if not await Enterprise.exists(id=enterprise_id):
-        raise NotFound("企业不存在")
+    await existing_enterprise(enterprise_id)
     registration = await TraceabilityRegistration.get_or_none(enterprise_id=enterprise_id)
     if registration is None:
         return None
@@ -199,8 +199,7 @@ async def save_registration(ctx: ServiceContext, enterprise_id: int,
     """Record or correct the registration (staff of the enterprise only)."""
     user = require_enterprise_staff(ctx.actor, enterprise_id)
     values = _parse(data)
-    if not await Enterprise.exists(id=enterprise_id):
-        raise NotFound("企业不存在")
+    await existing_enterprise(enterprise_id)
     try:
         async with in_transaction():
             registration = await TraceabilityRegistration.select_for_update() \

@@ -19,11 +19,11 @@ from models import Enterprise, MonthlyReport, TraceabilityRegistration, User
 from models.enums import ReportStatus, Role, Verification
 from models.rules.period import Period
 from server.core import clock
-from server.core.context import ServiceContext, service_context
+from server.core.context import ServiceContext, service_context, supervision_context
 from server.core.errors import ApiError, Conflict, Forbidden, ValidationError
 from server.core.flash import redirect_with_flash
 from server.core.http import form_fields
-from server.core.permissions import require_login, require_supervision
+from server.core.permissions import require_login
 from server.core.rendering import render
 from server.features.reports import service
 from server.features.reports.service import MILK_LABELS, plain_number
@@ -248,16 +248,14 @@ REVIEW_STATES = [(ReportStatus.SUBMITTED, "待审核"), (ReportStatus.RETURNED, 
 
 @bp.get("/review")
 async def review_home(request: Request) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    await supervision_context(request)     # 401/403 before the redirect
     return redirect("/review/reports", status=303)
 
 
 @bp.get("/review/reports")
 async def review_queue_page(request: Request) -> HTTPResponse:
     """Reports waiting for review, oldest first (or returned / approved ones)."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     raw = request.args.get("status") or ReportStatus.SUBMITTED.value
     state = ReportStatus(raw) if raw in {s.value for s, _ in REVIEW_STATES} \
         else ReportStatus.SUBMITTED
@@ -291,8 +289,7 @@ async def _review_page(request: Request, ctx: ServiceContext, enterprise_id: int
 @bp.get("/review/reports/<enterprise_id:int>/<period:str>")
 async def review_page(request: Request, enterprise_id: int, period: str) -> HTTPResponse:
     """One report for review: figures, warnings and explanation, history, decisions."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     return await _review_page(request, ctx, enterprise_id, service.period_of(period))
 
 
@@ -310,8 +307,7 @@ async def review_return(request: Request, enterprise_id: int, period: str) -> HT
 
 async def _decide(request: Request, enterprise_id: int, period: str,
                   decision: str) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     p = service.period_of(period)
     form = form_fields(request)
     comment = form.get("comment", "")

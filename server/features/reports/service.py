@@ -43,6 +43,7 @@ from server.core.permissions import (
     require_supervision,
 )
 from server.core.validation import Fields, is_blank, text
+from server.features.enterprises.service import existing_enterprise
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
@@ -485,12 +486,6 @@ def report_json(ctx: ServiceContext, report: MonthlyReport, *,
 # --- reading -------------------------------------------------------------------------
 
 
-async def _enterprise(enterprise_id: int) -> Enterprise:
-    enterprise = await Enterprise.get_or_none(id=enterprise_id)
-    if enterprise is None:
-        raise NotFound("企业不存在")
-    return enterprise
-
 
 async def find_report(ctx: ServiceContext, enterprise_id: int,
                       period: Period | str) -> MonthlyReport | None:
@@ -511,7 +506,7 @@ async def get_report(ctx: ServiceContext, enterprise_id: int,
 async def list_reports(ctx: ServiceContext, enterprise_id: int) -> list[MonthlyReport]:
     """All reports of the enterprise, newest month first."""
     require_enterprise_reader(ctx.actor, enterprise_id)
-    await _enterprise(enterprise_id)
+    await existing_enterprise(enterprise_id)
     return await MonthlyReport.filter(enterprise_id=enterprise_id).order_by("-period")
 
 
@@ -599,7 +594,7 @@ async def save_report(ctx: ServiceContext, enterprise_id: int, period: Period | 
     current = Period.of(clock.today())
     if p > current:
         raise ValidationError(fields={"period": f"{p.label}还没有到，不能填报以后的月份"})
-    enterprise = await _enterprise(enterprise_id)
+    enterprise = await existing_enterprise(enterprise_id)
     values = parse_report_input(ctx.county, enterprise, data)
     try:
         async with in_transaction():
@@ -658,7 +653,7 @@ async def submit_report(ctx: ServiceContext, enterprise_id: int, period: Period 
     """
     user = require_enterprise_staff(ctx.actor, enterprise_id)
     p = period_of(period)
-    enterprise = await _enterprise(enterprise_id)
+    enterprise = await existing_enterprise(enterprise_id)
     report = await MonthlyReport.get_or_none(enterprise_id=enterprise_id, period=str(p))
     if report is None:
         raise NotFound(f"{p.label}的月报尚未保存，请先填写")

@@ -16,9 +16,9 @@ from models.rules.deadline import Timeliness, due_period
 from models.rules.period import Period, periods_between
 from server.core import clock
 from server.core.context import ServiceContext
-from server.core.errors import NotFound
 from server.core.permissions import require_enterprise_reader
 from server.features.certifications.service import CertificateView, flagged_certifications
+from server.features.enterprises.service import existing_enterprise
 from server.features.registration.service import RegistrationView, get_registration
 from server.features.reports.service import timeliness_of
 
@@ -75,9 +75,7 @@ class StaffTodo:
 
 async def staff_todo(ctx: ServiceContext, enterprise_id: int) -> StaffTodo:
     require_enterprise_reader(ctx.actor, enterprise_id)
-    enterprise = await Enterprise.get_or_none(id=enterprise_id)
-    if enterprise is None:
-        raise NotFound("企业不存在")
+    enterprise = await existing_enterprise(enterprise_id)
     due = due_period(clock.today())
     earliest = await MonthlyReport.filter(enterprise_id=enterprise_id) \
         .order_by("period").limit(1).values_list("period", flat=True)

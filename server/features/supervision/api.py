@@ -9,9 +9,9 @@ from __future__ import annotations
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse
 
-from server.core.context import service_context
+from server.core.context import service_context, supervision_context
 from server.core.errors import ValidationError
-from server.core.http import json_body, uploaded_file
+from server.core.http import int_query, json_body, uploaded_file
 from server.core.jsonutil import json_response
 from server.core.openapi import doc
 from server.core.openapi_schemas import (
@@ -33,7 +33,6 @@ from server.core.openapi_schemas import (
     query,
     ref,
 )
-from server.core.permissions import require_supervision
 from server.core.validation import boolean
 from server.features.supervision import (
     breakdown,
@@ -79,8 +78,7 @@ DRY_RUN = [query("dry_run", BOOL, "check every row, import nothing")]
      params=WINDOW, errors=(403, 422))
 async def traceability(request: Request) -> HTTPResponse:
     """The plan's 100 % rule for `year` (or `since`/`until`), with who is missing."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     report = await compliance.traceability_compliance(ctx, params.window(request, ctx))
     return json_response(compliance.compliance_json(report))
 
@@ -90,8 +88,7 @@ async def traceability(request: Request) -> HTTPResponse:
      errors=(403, 422))
 async def traceability_xlsx(request: Request) -> HTTPResponse:
     """The same as a spreadsheet: one row per newly certified enterprise."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     report = await compliance.traceability_compliance(ctx, params.window(request, ctx),
                                                       with_rows=True)
     return xlsx_response(*exports.traceability(report, ctx.county))
@@ -102,8 +99,7 @@ async def traceability_xlsx(request: Request) -> HTTPResponse:
      params=YEAR, errors=(403, 422))
 async def plan_progress(request: Request) -> HTTPResponse:
     """Every target of the plan: target, actual, unit, ratio, status, growth."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     result = await progress.plan_progress(ctx, params.year(request))
     return json_response(progress.progress_json(result, ctx.county))
 
@@ -112,8 +108,7 @@ async def plan_progress(request: Request) -> HTTPResponse:
 @doc("Plan progress as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY, params=YEAR,
      errors=(403, 422))
 async def plan_progress_xlsx(request: Request) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     result = await progress.plan_progress(ctx, params.year(request))
     return xlsx_response(*exports.progress(result, ctx.county))
 
@@ -123,8 +118,7 @@ async def plan_progress_xlsx(request: Request) -> HTTPResponse:
      errors=(403, 422))
 async def plan_breakdown(request: Request) -> HTTPResponse:
     """Revenue and counts by place (ranked) and by industry."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     result = await breakdown.breakdown(ctx, params.year(request))
     return json_response(breakdown.breakdown_json(result))
 
@@ -133,19 +127,17 @@ async def plan_breakdown(request: Request) -> HTTPResponse:
 @doc("The breakdown as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY, params=YEAR,
      errors=(403, 422))
 async def plan_breakdown_xlsx(request: Request) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     return xlsx_response(*exports.areas(await breakdown.breakdown(ctx, params.year(request))))
 
 
 async def _figures(request: Request):
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     window = params.window(request, ctx)
     page = await figures.enterprise_figures(
         ctx, window, **params.figures_query(request, ctx),
-        limit=params.int_arg(request, "limit", 50, minimum=1, maximum=figures.MAX_LIMIT),
-        offset=params.int_arg(request, "offset", 0))
+        limit=int_query(request, "limit", 50, minimum=1, maximum=figures.MAX_LIMIT),
+        offset=int_query(request, "offset", 0))
     return ctx, window, page
 
 
@@ -162,8 +154,7 @@ async def plan_enterprises(request: Request) -> HTTPResponse:
 @doc("The enterprises behind a figure as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY,
      params=FIGURES, errors=(403, 404, 422))
 async def plan_enterprises_xlsx(request: Request) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     window = params.window(request, ctx)
     page = await figures.enterprise_figures(ctx, window, **params.figures_query(request, ctx),
                                             limit=figures.EXPORT_LIMIT, export=True)
@@ -204,8 +195,7 @@ async def delete_target_entry(request: Request, key: str, entry_id: int) -> HTTP
      errors=(403, 422))
 async def reporting(request: Request) -> HTTPResponse:
     """Report submission for `period` (default last month) and its year month by month."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     period = params.reporting_period(request)
     return json_response(submissions.submissions_json(
         await submissions.submissions(ctx, period)))
@@ -215,15 +205,14 @@ async def reporting(request: Request) -> HTTPResponse:
 @doc("Report submission as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY,
      params=PERIOD_PARAMS, errors=(403, 422))
 async def reporting_xlsx(request: Request) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     period = params.reporting_period(request)
     return xlsx_response(*exports.reporting(await submissions.submissions(ctx, period),
                                             ctx.county))
 
 
 def _days(request: Request, ctx) -> int:
-    return params.int_arg(request, "days", ctx.settings.CERT_EXPIRY_WARN_DAYS, minimum=1,
+    return int_query(request, "days", ctx.settings.CERT_EXPIRY_WARN_DAYS, minimum=1,
                           maximum=3650)
 
 
@@ -232,8 +221,7 @@ def _days(request: Request, ctx) -> int:
      errors=(403, 422))
 async def certificates_expiring(request: Request) -> HTTPResponse:
     """Certificates expiring within `days` (default CERT_EXPIRY_WARN_DAYS), and just expired."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     return json_response(expiring.expiring_json(
         await expiring.expiring_certificates(ctx, _days(request, ctx))))
 
@@ -242,8 +230,7 @@ async def certificates_expiring(request: Request) -> HTTPResponse:
 @doc("Expiring certificates as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY, params=DAYS,
      errors=(403, 422))
 async def certificates_expiring_xlsx(request: Request) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     return xlsx_response(*exports.expiring(
         await expiring.expiring_certificates(ctx, _days(request, ctx))))
 
@@ -253,8 +240,7 @@ async def certificates_expiring_xlsx(request: Request) -> HTTPResponse:
      errors=(403, 422))
 async def milk_quality(request: Request) -> HTTPResponse:
     """Raw-milk quality compliance of the dairy reports of the window."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     return json_response(milk.milk_json(await milk.milk_quality(ctx, params.window(request, ctx))))
 
 
@@ -262,8 +248,7 @@ async def milk_quality(request: Request) -> HTTPResponse:
 @doc("Raw-milk quality as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY, params=WINDOW,
      errors=(403, 422))
 async def milk_quality_xlsx(request: Request) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     return xlsx_response(*exports.milk(await milk.milk_quality(ctx, params.window(request, ctx))))
 
 
@@ -286,12 +271,11 @@ async def queues(request: Request) -> HTTPResponse:
      errors=(403, 422))
 async def complaint_list(request: Request) -> HTTPResponse:
     """Consumer complaints, `status` open (default) / handled / all, newest first."""
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     page = await complaints.list_complaints(
         ctx, complaints.parse_status(params.arg(request, "status") or "open"),
-        limit=params.int_arg(request, "limit", 50, minimum=1, maximum=complaints.MAX_PAGE),
-        offset=params.int_arg(request, "offset", 0))
+        limit=int_query(request, "limit", 50, minimum=1, maximum=complaints.MAX_PAGE),
+        offset=int_query(request, "offset", 0))
     return json_response({"items": [complaints.complaint_json(c) for c in page.items],
                           "total": page.total, "open": page.open, "handled": page.handled,
                           "limit": page.limit, "offset": page.offset})
@@ -301,8 +285,7 @@ async def complaint_list(request: Request) -> HTTPResponse:
 @doc("Consumer complaints as a spreadsheet", tag=TAG, media=XLSX, returns=BINARY,
      params=COMPLAINT_STATUS, errors=(403, 422))
 async def complaint_list_xlsx(request: Request) -> HTTPResponse:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     page = await complaints.list_complaints(
         ctx, complaints.parse_status(params.arg(request, "status") or "all"),
         limit=complaints.MAX_PAGE)
@@ -336,8 +319,7 @@ async def import_certifications(request: Request) -> HTTPResponse:
 
     200 with the counts; 422 with every problem row (nothing imported).
     """
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
+    ctx = await supervision_context(request)
     upload = uploaded_file(request, "file")
     if upload is None or not upload.body:
         raise ValidationError(fields={"file": "请选择要导入的 .xlsx 或 .csv 文件"})

@@ -14,11 +14,10 @@ from sanic.response import HTTPResponse
 
 from models.enums import ComplaintStatus
 from server.core import clock
-from server.core.context import ServiceContext, service_context
+from server.core.context import ServiceContext, supervision_context
 from server.core.errors import ApiError, ValidationError
 from server.core.flash import redirect_with_flash
-from server.core.http import form_fields
-from server.core.permissions import require_supervision
+from server.core.http import form_fields, int_query, page_number
 from server.core.rendering import render
 from server.features.supervision import (
     breakdown,
@@ -44,21 +43,8 @@ PAGE_SIZE = 50
 LIST_SHOWN = 300
 
 
-async def _ctx(request: Request) -> ServiceContext:
-    ctx = await service_context(request)
-    require_supervision(ctx.actor)
-    return ctx
-
-
 def _render(request: Request, template: str, **context: Any) -> HTTPResponse:
     return render(request, f"supervision/{template}", sv=view, **context)
-
-
-def _page_no(request: Request) -> int:
-    try:
-        return max(1, int(params.arg(request, "page") or 1))
-    except ValueError:
-        return 1
 
 
 def _window_chips(ctx: ServiceContext, window: Window, path: str) -> list:
@@ -69,7 +55,7 @@ def _window_chips(ctx: ServiceContext, window: Window, path: str) -> list:
 @bp.get("/compliance")
 async def compliance_page(request: Request) -> HTTPResponse:
     """Newly certified enterprises on a traceability platform: gauge, who is missing."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     window = params.window(request, ctx)
     report = await compliance.traceability_compliance(ctx, window, with_rows=True)
     return _render(request, "compliance.html", report=report, window=window,
@@ -80,7 +66,7 @@ async def compliance_page(request: Request) -> HTTPResponse:
 
 @bp.get("/compliance/traceability.xlsx")
 async def compliance_xlsx(request: Request) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     report = await compliance.traceability_compliance(ctx, params.window(request, ctx),
                                                       with_rows=True)
     return xlsx_response(*exports.traceability(report, ctx.county))
@@ -90,7 +76,7 @@ async def compliance_xlsx(request: Request) -> HTTPResponse:
 @bp.get("/plan")
 async def plan_page(request: Request) -> HTTPResponse:
     """Every target of the plan with its bar and status; filter by status."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     year = params.year(request)
     result = await progress.plan_progress(ctx, year)
     wanted = params.arg(request, "status")
@@ -109,7 +95,7 @@ async def plan_page(request: Request) -> HTTPResponse:
 
 @bp.get("/plan/progress.xlsx")
 async def plan_xlsx(request: Request) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     result = await progress.plan_progress(ctx, params.year(request))
     return xlsx_response(*exports.progress(result, ctx.county))
 
@@ -117,7 +103,7 @@ async def plan_xlsx(request: Request) -> HTTPResponse:
 @bp.get("/plan/targets/<key:str>")
 async def target_page(request: Request, key: str) -> HTTPResponse:
     """One target: its figure and what is behind it (enterprises, certificates, entries)."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     return await _target_page(request, ctx, key, values={}, errors={}, status=200)
 
 
@@ -127,7 +113,7 @@ async def _target_page(request: Request, ctx: ServiceContext, key: str, *, value
     year = params.year(request)
     result = await progress.plan_progress(ctx, year)
     row = next(r for r in result.rows if r.key == key)
-    page_no = _page_no(request)
+    page_no = page_number(request)
     context: dict[str, Any] = {"row": row, "target": target, "year": year,
                                "chips": view.year_chips(dashboard.year_choices(ctx), year,
                                                         f"/plan/targets/{key}"),
@@ -159,7 +145,7 @@ async def _target_page(request: Request, ctx: ServiceContext, key: str, *, value
 @bp.post("/plan/targets/<key:str>/entries")
 async def target_entry_submit(request: Request, key: str) -> HTTPResponse:
     """Enter a manual figure; the form comes back with the problems marked."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     form = form_fields(request)
     try:
         await manual.add_entry(ctx, key, form)
@@ -171,7 +157,7 @@ async def target_entry_submit(request: Request, key: str) -> HTTPResponse:
 
 @bp.post("/plan/targets/<key:str>/entries/<entry_id:int>/delete")
 async def target_entry_delete(request: Request, key: str, entry_id: int) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     await manual.delete_entry(ctx, key, entry_id)
     return redirect_with_flash(request, f"/plan/targets/{key}", "已删除该条录入")
 
@@ -179,7 +165,7 @@ async def target_entry_delete(request: Request, key: str, entry_id: int) -> HTTP
 @bp.get("/plan/areas")
 async def areas_page(request: Request) -> HTTPResponse:
     """Places ranked by revenue, and the industries, for a year."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     year = params.year(request)
     result = await breakdown.breakdown(ctx, year)
     top_place = max((a.sums.revenue for a in result.places), default=0)
@@ -192,17 +178,17 @@ async def areas_page(request: Request) -> HTTPResponse:
 
 @bp.get("/plan/breakdown.xlsx")
 async def areas_xlsx(request: Request) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     return xlsx_response(*exports.areas(await breakdown.breakdown(ctx, params.year(request))))
 
 
 @bp.get("/plan/enterprises")
 async def enterprises_page(request: Request) -> HTTPResponse:
     """The enterprises behind a figure (a place, an industry, a month, a target)."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     window = params.window(request, ctx)
     query = params.figures_query(request, ctx)
-    page_no = _page_no(request)
+    page_no = page_number(request)
     page = await figures.enterprise_figures(ctx, window, limit=PAGE_SIZE,
                                             offset=(page_no - 1) * PAGE_SIZE, **query)
     pages = max(1, ceil(page.total / PAGE_SIZE))
@@ -224,7 +210,7 @@ async def enterprises_page(request: Request) -> HTTPResponse:
 
 @bp.get("/plan/enterprises.xlsx")
 async def enterprises_xlsx(request: Request) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     window = params.window(request, ctx)
     page = await figures.enterprise_figures(ctx, window, **params.figures_query(request, ctx),
                                             limit=figures.EXPORT_LIMIT, export=True)
@@ -235,7 +221,7 @@ async def enterprises_xlsx(request: Request) -> HTTPResponse:
 @bp.get("/supervision/reporting")
 async def reporting_page(request: Request) -> HTTPResponse:
     """Report submission by month and by place; late and missing enterprises."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     period = params.reporting_period(request)
     result = await submissions.submissions(ctx, period, list_limit=LIST_SHOWN + 1)
     collecting = submissions.default_period(clock.today())
@@ -262,7 +248,7 @@ async def reporting_page(request: Request) -> HTTPResponse:
 
 @bp.get("/supervision/reporting.xlsx")
 async def reporting_xlsx(request: Request) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     result = await submissions.submissions(ctx, params.reporting_period(request))
     return xlsx_response(*exports.reporting(result, ctx.county))
 
@@ -271,8 +257,8 @@ async def reporting_xlsx(request: Request) -> HTTPResponse:
 @bp.get("/supervision/certificates")
 async def certificates_page(request: Request) -> HTTPResponse:
     """Certificates expiring soon, and those just expired without a renewal."""
-    ctx = await _ctx(request)
-    days = params.int_arg(request, "days", ctx.settings.CERT_EXPIRY_WARN_DAYS, minimum=1,
+    ctx = await supervision_context(request)
+    days = int_query(request, "days", ctx.settings.CERT_EXPIRY_WARN_DAYS, minimum=1,
                           maximum=3650)
     result = await expiring.expiring_certificates(ctx, days)
     chips = [(f"{d}天内", view.url("/supervision/certificates", days=d), d == days)
@@ -283,8 +269,8 @@ async def certificates_page(request: Request) -> HTTPResponse:
 
 @bp.get("/supervision/certificates.xlsx")
 async def certificates_xlsx(request: Request) -> HTTPResponse:
-    ctx = await _ctx(request)
-    days = params.int_arg(request, "days", ctx.settings.CERT_EXPIRY_WARN_DAYS, minimum=1,
+    ctx = await supervision_context(request)
+    days = int_query(request, "days", ctx.settings.CERT_EXPIRY_WARN_DAYS, minimum=1,
                           maximum=3650)
     return xlsx_response(*exports.expiring(await expiring.expiring_certificates(ctx, days)))
 
@@ -292,7 +278,7 @@ async def certificates_xlsx(request: Request) -> HTTPResponse:
 @bp.get("/supervision/import")
 async def import_page(request: Request) -> HTTPResponse:
     """Upload the official certificate list."""
-    await _ctx(request)
+    await supervision_context(request)
     return _render(request, "import.html", result=None, errors={}, columns=_IMPORT_COLUMNS,
                    labels=certimport.LABELS)
 
@@ -311,7 +297,7 @@ _IMPORT_COLUMNS = [
 @bp.post("/supervision/import")
 async def import_submit(request: Request) -> HTTPResponse:
     """Check and import the uploaded file; show what happened, row by row."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     upload = request.files.get("file") if request.files else None
     dry_run = bool(form_fields(request).get("dry_run"))
     if upload is None or not upload.body:
@@ -336,7 +322,7 @@ def _render_import(request: Request, result, errors: dict, status: int) -> HTTPR
 @bp.get("/supervision/import/template.xlsx")
 async def import_template(request: Request) -> HTTPResponse:
     """An empty list with the headers and one example row."""
-    await _ctx(request)
+    await supervision_context(request)
     sheet = Sheet("证书名录", [Column(label, 22) for _code, label, _hint in _IMPORT_COLUMNS])
     sheet.rows.append(["91230381MA00000000", "示例：虎林市某某米业有限公司", "绿色食品",
                        "LB-18-2503123456A", "长粒香大米", "2025-03-18", "2028-03-17"])
@@ -347,7 +333,7 @@ async def import_template(request: Request) -> HTTPResponse:
 @bp.get("/supervision/milk")
 async def milk_page(request: Request) -> HTTPResponse:
     """Raw-milk quality against the plan's standard: months, enterprises, failing reports."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     window = params.window(request, ctx)
     result = await milk.milk_quality(ctx, window)
     return _render(request, "milk.html", result=result, window=window,
@@ -357,7 +343,7 @@ async def milk_page(request: Request) -> HTTPResponse:
 
 @bp.get("/supervision/milk.xlsx")
 async def milk_xlsx(request: Request) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     return xlsx_response(*exports.milk(await milk.milk_quality(ctx, params.window(request, ctx))))
 
 
@@ -365,10 +351,10 @@ async def milk_xlsx(request: Request) -> HTTPResponse:
 @bp.get("/complaints")
 async def complaints_page(request: Request) -> HTTPResponse:
     """Consumer complaints: open first; each opens to be handled."""
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     raw = params.arg(request, "status") or "open"
     status = complaints.parse_status(raw)
-    page_no = _page_no(request)
+    page_no = page_number(request)
     page = await complaints.list_complaints(ctx, status, limit=PAGE_SIZE,
                                             offset=(page_no - 1) * PAGE_SIZE)
     pages = max(1, ceil(page.total / PAGE_SIZE))
@@ -385,7 +371,7 @@ async def complaints_page(request: Request) -> HTTPResponse:
 
 @bp.get("/complaints.xlsx")
 async def complaints_xlsx(request: Request) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     status = complaints.parse_status(params.arg(request, "status") or "all")
     page = await complaints.list_complaints(ctx, status, limit=complaints.MAX_PAGE)
     return xlsx_response(*exports.complaints(page.items))
@@ -393,7 +379,7 @@ async def complaints_xlsx(request: Request) -> HTTPResponse:
 
 @bp.get("/complaints/<complaint_id:int>")
 async def complaint_page(request: Request, complaint_id: int) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     item = await complaints.get_complaint(ctx, complaint_id)
     return _render(request, "complaint.html", item=item, values={}, errors={},
                    open_status=ComplaintStatus.OPEN)
@@ -401,7 +387,7 @@ async def complaint_page(request: Request, complaint_id: int) -> HTTPResponse:
 
 @bp.post("/complaints/<complaint_id:int>/handle")
 async def complaint_handle(request: Request, complaint_id: int) -> HTTPResponse:
-    ctx = await _ctx(request)
+    ctx = await supervision_context(request)
     form = form_fields(request)
     try:
         await complaints.handle_complaint(ctx, complaint_id, form)

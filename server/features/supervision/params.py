@@ -20,19 +20,6 @@ def arg(request: Request, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def int_arg(request: Request, name: str, default: int, *, minimum: int = 0,
-            maximum: int = 1_000_000) -> int:
-    raw = arg(request, name)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(fields={name: "应为整数"}) from None
-    if not minimum <= value <= maximum:
-        raise ValidationError(fields={name: f"应在{minimum}至{maximum}之间"})
-    return value
-
 
 def year(request: Request) -> int:
     return year_from(request.args, clock.today())

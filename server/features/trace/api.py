@@ -13,7 +13,7 @@ from qr.labels import LabelInfo, render_pngs
 from qr.sheets import labels_pdf
 from server.core import clock
 from server.core.context import service_context
-from server.core.http import json_body
+from server.core.http import int_query, json_body
 from server.core.jsonutil import json_response
 from server.core.openapi import doc
 from server.core.openapi_schemas import (
@@ -29,7 +29,6 @@ from server.core.openapi_schemas import (
     query,
     ref,
 )
-from server.features.enterprises.api import _int_arg
 from server.features.trace import service
 from server.features.trace.service import (
     batch_json,
@@ -154,8 +153,8 @@ async def issue_codes(request: Request, batch_id: int) -> HTTPResponse:
      errors=(403, 422))
 async def list_codes(request: Request, batch_id: int) -> HTTPResponse:
     ctx = await service_context(request)
-    limit = _int_arg(request, "limit", 100, minimum=1, maximum=service.CODES_MAX_PAGE)
-    offset = _int_arg(request, "offset", 0)
+    limit = int_query(request, "limit", 100, minimum=1, maximum=service.CODES_MAX_PAGE)
+    offset = int_query(request, "offset", 0)
     codes, total = await service.list_codes(ctx, batch_id, limit=limit, offset=offset)
     return json_response({"items": [code_json(ctx, c) for c in codes], "total": total,
                           "limit": limit, "offset": offset})
@@ -200,8 +199,13 @@ def _one_label(info: LabelInfo, code: str, url: str) -> bytes:
     return next(render_pngs(info, [(code, url)]))[1]
 
 
-def _download_name(batch, suffix: str) -> str:
-    return f"labels-{batch.id}-{batch.batch_no}.{suffix}"
+async def _start_download(request: Request, batch, media: str, disposition: str,
+                          suffix: str):
+    """Begin a streamed label file of the batch (private: codes are not for caches)."""
+    name = f"labels-{batch.id}-{batch.batch_no}.{suffix}"
+    return await request.respond(content_type=media, headers={
+        "Content-Disposition": f'{disposition}; filename="{name}"',
+        "Cache-Control": "private, no-store"})
 
 
 @bp.get("/batches/<batch_id:int>/labels.zip")
@@ -211,9 +215,7 @@ async def labels_zip(request: Request, batch_id: int) -> None:
     """One PNG per active code, streamed as they are drawn."""
     ctx = await service_context(request)
     batch, info, items = await service.batch_for_labels(ctx, batch_id)
-    response = await request.respond(content_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{_download_name(batch, "zip")}"',
-        "Cache-Control": "private, no-store"})
+    response = await _start_download(request, batch, "application/zip", "attachment", "zip")
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED)   # PNGs are compressed already
     stamp = clock.local(clock.now()).timetuple()[:6]
@@ -264,9 +266,7 @@ async def labels_pdf_(request: Request, batch_id: int) -> None:
     """The batch's labels on A4 sheets (21 a page), streamed page by page."""
     ctx = await service_context(request)
     batch, info, items = await service.batch_for_labels(ctx, batch_id)
-    response = await request.respond(content_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{_download_name(batch, "pdf")}"',
-        "Cache-Control": "private, no-store"})
+    response = await _start_download(request, batch, "application/pdf", "inline", "pdf")
     pieces: Iterator[bytes] = labels_pdf(info, items, title=f"{batch.batch_no}")
     while True:
         chunk = await asyncio.to_thread(_next_bytes, pieces, 256 * 1024)

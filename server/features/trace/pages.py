@@ -12,7 +12,7 @@ from server.core import clock
 from server.core.context import ServiceContext, service_context
 from server.core.errors import ApiError
 from server.core.flash import redirect_with_flash
-from server.core.http import form_fields
+from server.core.http import form_fields, page_number
 from server.core.permissions import is_supervision, require_login
 from server.core.rendering import render
 from server.features.enterprises.service import get_enterprise
@@ -134,10 +134,7 @@ async def batch_page(request: Request, batch_id: int) -> HTTPResponse:
     batch = await service.get_batch(ctx, batch_id)
     events = await service.list_events(ctx, batch_id)
     stats = await service.code_stats(batch_id)
-    try:
-        page_no = max(1, int(request.args.get("page") or 1))
-    except ValueError:
-        page_no = 1
+    page_no = page_number(request)
     codes, total = await service.list_codes(ctx, batch_id, limit=CODES_PAGE,
                                             offset=(page_no - 1) * CODES_PAGE)
     corrected = {e.corrects_id for e in events if e.corrects_id}
