@@ -154,3 +154,13 @@ class _ErrorLog(logging.Handler):
 
     def __exit__(self, *exc) -> None:
         logging.getLogger("sanic.error").removeHandler(self)
+
+
+async def test_a_void_codes_label_answers_a_documented_status(as_staff, codes, spec):
+    """Found by the fuzzer: the label of a void code is 409, which the document lacked."""
+    code = codes[0].code
+    voided = await as_staff.post(f"/api/v1/codes/{code}/void", json={"reason": "标签印错"})
+    assert voided.status_code == 200, voided.text
+    r = await as_staff.get(f"/api/v1/codes/{code}/label.png")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "conflict"
+    assert "409" in spec["paths"]["/codes/{code}/label.png"]["get"]["responses"]

@@ -137,8 +137,8 @@ async def list_events(request: Request, batch_id: int) -> HTTPResponse:
 # -- codes ------------------------------------------------------------------------------------
 
 @bp.post("/batches/<batch_id:int>/codes")
-@doc("Issue 1 to 100,000 signed codes", tag=TAG, body=CODES_IN, returns=ISSUED, status=201,
-     errors=(403,))
+@doc("Issue 1 to 100,000 signed codes (409 while another issue for the batch runs)", tag=TAG,
+     body=CODES_IN, returns=ISSUED, status=201, errors=(403, 409))
 async def issue_codes(request: Request, batch_id: int) -> HTTPResponse:
     """Issue 1 to 100,000 signed codes: 201 {codes: [{code, url}]}."""
     data = json_body(request)
@@ -185,7 +185,8 @@ async def void_code(request: Request, code: str) -> HTTPResponse:
 # -- labels -----------------------------------------------------------------------------------
 
 @bp.get("/codes/<code:str>/label.png")
-@doc("One printable label", tag=TAG, media="image/png", returns=BINARY, errors=(403, 410))
+@doc("One printable label (409 once the code is void)", tag=TAG, media="image/png",
+     returns=BINARY, errors=(403, 409))
 async def label_png(request: Request, code: str) -> HTTPResponse:
     ctx = await service_context(request)
     found, info = await service.code_for_label(ctx, code)
